@@ -1,0 +1,53 @@
+// Checks: pure functions that raise a finding's severity with a reason. They read the
+// finding's `data` by the artifact's own field names, so they are testable without files.
+// Every check is described in docs/checks.md.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sqltriage/finding.hpp"
+
+namespace sqltriage::checks {
+
+// --- helpers shared by checks -------------------------------------------------------------
+
+/// Last component of a Windows or POSIX path ("C:\a\b.exe" -> "b.exe"); quotes stripped.
+std::string_view basename(std::string_view path);
+
+/// Case-insensitive ASCII comparison.
+bool iequals(std::string_view a, std::string_view b);
+
+/// The executable path at the start of a command line or ImagePath: handles quotes,
+/// "\??\" and "\SystemRoot\" prefixes, and unquoted paths with spaces ending in .exe.
+std::string executable_from_command(std::string_view command_line);
+
+/// Address class of an IPv4/IPv6 literal: "private", "loopback", "link-local",
+/// "shared" (100.64/10), "unspecified", "public", or "invalid" (also "-", empty).
+std::string classify_ip(std::string_view address);
+
+/// True when the path lies in a user-writable or web-served folder: ProgramData,
+/// Users\Public, Windows\Temp, AppData, inetpub, $Recycle.Bin, PerfLogs, Users\*\Downloads,
+/// Users\*\Desktop, Temp. Case-insensitive; '\' or '/'.
+bool in_user_writable_or_web_folder(std::string_view path);
+
+/// True when `name` is the image of a web server worker: w3wp.exe, httpd.exe, nginx.exe,
+/// php-cgi.exe, php.exe, tomcat*.exe, java.exe, javaw.exe.
+bool is_web_server_worker(std::string_view image_path);
+
+// --- targets ------------------------------------------------------------------------------
+
+/// Whether `value` names the target: with a path target (contains '\' or '/'), the value
+/// equals it or contains it; with a bare name, the value's basename equals it or it occurs
+/// in the value as a whole path component / command-line token. Case-insensitive.
+bool names_target(std::string_view value, std::string_view target);
+
+// --- the EVTX checks ----------------------------------------------------------------------
+
+/// Runs every EVTX check on a finding made from an event (its data holds EventID, Channel
+/// and the EventData fields) and records each hit with Finding::add_check.
+void apply_evtx_checks(Finding& f);
+
+}  // namespace sqltriage::checks

@@ -1,0 +1,67 @@
+// Shared helpers for the test suite: where the corpus is, temporary folders, running tools.
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+namespace sqltriage::test {
+
+/// The repository root (tests run with it as working directory).
+inline std::filesystem::path source_dir() { return SQLTRIAGE_SOURCE_DIR; }
+
+/// ../shared/corpus relative to the repository root.
+inline std::filesystem::path corpus_dir() { return source_dir() / ".." / "shared" / "corpus"; }
+
+inline bool running_in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && std::string(ci) == "true";
+}
+
+/// Returns the corpus path when present. When absent: FAILs under CI=true, otherwise
+/// WARNs and returns std::nullopt so the caller can skip (Catch2 v2 has no SKIP).
+inline std::optional<std::filesystem::path> corpus_or_skip(const std::string& relative = "") {
+  auto p = corpus_dir() / relative;
+  if (std::filesystem::exists(p)) return p;
+  if (running_in_ci()) FAIL("corpus missing under CI=true: " << p.string());
+  WARN("corpus not found, skipping: " << p.string());
+  return std::nullopt;
+}
+
+#define SQLTRIAGE_REQUIRE_CORPUS(var, rel)                          \
+  auto var##_opt = ::sqltriage::test::corpus_or_skip(rel);          \
+  if (!var##_opt) return;                                           \
+  const std::filesystem::path var = *var##_opt
+
+/// A fresh temporary folder removed when the object goes out of scope.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  ///< standard output
+  std::string err;  ///< standard error
+};
+
+/// Runs `command` through /bin/sh, capturing stdout and stderr. Never throws on non-zero exit.
+CommandResult run(const std::string& command);
+
+/// Quotes a string for /bin/sh.
+std::string shell_quote(const std::string& s);
+
+/// Whether an executable is on PATH.
+bool have_tool(const std::string& name);
+
+}  // namespace sqltriage::test
