@@ -1,13 +1,15 @@
 // Serialising JSON values whose strings come from evidence and may not be valid UTF-8.
 //
 // Convention (documented in docs/findings.md, "Strings that are not valid UTF-8"):
-// - valid UTF-8 is written as is (with the usual JSON escapes);
-// - a UTF-16 lone surrogate that reached us in its 3-byte generalised UTF-8 form
-//   (ED A0..BF xx, as WTF-8 writes it) is written as its \uD800-\uDFFF escape;
-// - every other byte that is not part of valid UTF-8 is written as \uDC80-\uDCFF
-//   (0xDC00 + byte), the PEP 383 "surrogateescape" mapping.
-// The mapping is lossless: Python's json.loads(text) followed by
-// str.encode("utf-8", "surrogateescape") returns the original bytes.
+// - valid UTF-8 is written as is, with the usual JSON escapes, except the private-use
+//   code points U+EF80-U+EFFF (which Windows never assigns);
+// - every byte that is not part of a valid UTF-8 sequence (0x80-0xFF; this includes the
+//   3-byte forms of UTF-16 lone surrogates, ED A0..BF xx, as WTF-8 writes them), and every
+//   byte of a genuine U+EF80-U+EFFF character, is written as the code point U+EF00 + byte
+//   (U+EF80-U+EFFF), as MirOS OPTU-8 does.
+// The output is always valid UTF-8 that every strict JSON parser reads, and the mapping is
+// lossless: replacing each U+EF80-U+EFFF character by the byte (code point - 0xEF00) and
+// encoding every other character as UTF-8 gives back the original bytes exactly.
 #pragma once
 
 #include <ostream>
