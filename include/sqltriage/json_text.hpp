@@ -2,7 +2,7 @@
 //
 // Convention (documented in docs/findings.md, "Strings that are not valid UTF-8"):
 // - valid UTF-8 is written as is, with the usual JSON escapes, except the private-use
-//   code points U+EF80-U+EFFF (which Windows never assigns);
+//   code points U+EF80-U+EFFF (rare: only end-user-defined characters use them);
 // - every byte that is not part of a valid UTF-8 sequence (0x80-0xFF; this includes the
 //   3-byte forms of UTF-16 lone surrogates, ED A0..BF xx, as WTF-8 writes them), and every
 //   byte of a genuine U+EF80-U+EFFF character, is written as the code point U+EF00 + byte
