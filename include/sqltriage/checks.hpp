@@ -24,8 +24,10 @@ bool iequals(std::string_view a, std::string_view b);
 /// "\??\" and "\SystemRoot\" prefixes, and unquoted paths with spaces ending in .exe.
 std::string executable_from_command(std::string_view command_line);
 
-/// Address class of an IPv4/IPv6 literal: "private", "loopback", "link-local",
-/// "shared" (100.64/10), "unspecified", "public", or "invalid" (also "-", empty).
+/// Address class of an IPv4/IPv6 literal: "private" (10/8, 172.16/12, 192.168/16,
+/// fc00::/7, fec0::/10), "loopback" (also the word LOCAL), "link-local", "shared"
+/// (100.64/10), "unspecified", "public", or "invalid" ("-", empty, not an address,
+/// multicast, 240/4, broadcast). ::ffff:a.b.c.d is classified as a.b.c.d.
 std::string classify_ip(std::string_view address);
 
 /// True when the path lies in a user-writable or web-served folder: ProgramData,
@@ -40,8 +42,10 @@ bool is_web_server_worker(std::string_view image_path);
 // --- targets ------------------------------------------------------------------------------
 
 /// Whether `value` names the target: with a path target (contains '\' or '/'), the value
-/// equals it or contains it; with a bare name, the value's basename equals it or it occurs
-/// in the value as a whole path component / command-line token. Case-insensitive.
+/// contains it with a separator, quote, space or the string's end on both sides (so
+/// C:\ProgramData does not match C:\ProgramData2); with a bare name, the value's basename
+/// equals it or it occurs in the value as a whole path component / command-line token.
+/// Case-insensitive.
 bool names_target(std::string_view value, std::string_view target);
 
 // --- the EVTX checks ----------------------------------------------------------------------

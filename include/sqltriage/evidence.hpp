@@ -21,7 +21,8 @@ namespace sqltriage {
 /// A file of the evidence, readable on the host.
 struct ArtifactFile {
   /// As the analyst knows it: "C:\Windows\System32\winevt\Logs\Security.evtx" inside a
-  /// directory evidence, otherwise the host path.
+  /// directory evidence (drive C:, each name in the case the evidence stores it), otherwise
+  /// the host path.
   std::string display_path;
   std::filesystem::path host_path;  ///< where to read it
 };

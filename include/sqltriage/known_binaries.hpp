@@ -24,12 +24,16 @@ const KnownBinary* find_known_binary(std::string_view file_name);
 
 struct Lookalike {
   const KnownBinary* known = nullptr;  ///< the well-known binary it resembles
-  int distance = 0;                    ///< Levenshtein distance of the names
+  /// Edit distance of the names without extension (Levenshtein, where swapping two adjacent
+  /// letters counts as one edit).
+  int distance = 0;
 };
 
 /// A file name that is not itself well known but within a small edit distance of one
-/// (e.g. "sqlserver.exe" vs "sqlservr.exe"). The limit grows with the name's length so that
-/// short names do not match everything: see docs/checks.md. Case-insensitive.
+/// (e.g. "sqlserver.exe" vs "sqlservr.exe"), with the same extension. The limit depends on
+/// the known name's length without extension: under 5 characters never, 5-7 one edit,
+/// 8 or more two (measured in docs/checks.md). Ties go to the name listed first in the data
+/// file. Case-insensitive.
 std::optional<Lookalike> find_lookalike(std::string_view file_name);
 
 }  // namespace sqltriage

@@ -45,8 +45,12 @@ std::unique_ptr<FindingSink> make_json_writer(std::ostream& out);
 /// ("record_type": "error"), and a last "stats" line.
 std::unique_ptr<FindingSink> make_jsonl_writer(std::ostream& out);
 
-/// JSON object form of a finding / an error, exactly as the writers emit them.
+/// JSON object forms, exactly as the writers emit them: a finding, an error, the header
+/// ({"schema","tool","command","evidence","started"}) and the stats
+/// ({"files","records","findings","errors","elapsed_s"}).
 nlohmann::ordered_json to_json(const Finding& f);
 nlohmann::ordered_json to_json(const ErrorEntry& e);
+nlohmann::ordered_json to_json(const DocumentHeader& h);
+nlohmann::ordered_json to_json(const RunStats& s);
 
 }  // namespace sqltriage

@@ -1,0 +1,80 @@
+// apply_evtx_checks: routes an event finding to the checks that read its fields.
+#include <string>
+
+#include "checks/evtx_parts.hpp"
+#include "sqltriage/checks.hpp"
+
+namespace sqltriage::checks {
+namespace {
+
+using detail::FileSubject;
+using detail::number_field;
+using detail::text_field;
+
+constexpr std::string_view kSysmon = "Microsoft-Windows-Sysmon";
+constexpr std::string_view kSecurity = "Microsoft-Windows-Security-Auditing";
+constexpr std::string_view kServiceControlManager = "Service Control Manager";
+constexpr std::string_view kEventlog = "Microsoft-Windows-Eventlog";
+constexpr std::string_view kRemoteConnectionManager =
+    "Microsoft-Windows-TerminalServices-RemoteConnectionManager";
+constexpr std::string_view kLocalSessionManager =
+    "Microsoft-Windows-TerminalServices-LocalSessionManager";
+
+void executable_checks(Finding& f, const FileSubject& s) {
+  if (s.path.empty()) return;
+  detail::check_user_writable_path(f, s);
+  detail::check_lookalike_name(f, s);
+  detail::check_known_name_wrong_folder(f, s);
+}
+
+void process_creation(Finding& f, std::string_view image_field, std::string_view parent_field,
+                      std::string_view original_field) {
+  const auto image = text_field(f.data, image_field).value_or("");
+  if (image.empty()) return;
+  if (const auto parent = text_field(f.data, parent_field)) {
+    detail::check_web_server_parent(f, image, *parent);
+  }
+  executable_checks(f, {FileSubject::Kind::process_image, image, {}});
+  if (!original_field.empty()) {
+    if (const auto original = text_field(f.data, original_field)) {
+      detail::check_renamed_binary(f, image, *original);
+    }
+  }
+}
+
+void service_install(Finding& f, std::string_view binary_field) {
+  const auto command = text_field(f.data, binary_field);
+  if (!command) return;
+  executable_checks(f, {FileSubject::Kind::service_binary, executable_from_command(*command),
+                        text_field(f.data, "ServiceName").value_or("")});
+}
+
+}  // namespace
+
+void apply_evtx_checks(Finding& f) {
+  const auto id = number_field(f.data, "EventID");
+  if (!id) return;
+  const auto provider = text_field(f.data, "Provider").value_or("");
+  if (iequals(provider, kSysmon)) {
+    if (*id == 1) process_creation(f, "Image", "ParentImage", "OriginalFileName");
+    if (*id == 11) {
+      const auto target = text_field(f.data, "TargetFilename").value_or("");
+      if (!target.empty())
+        detail::check_lookalike_name(f, {FileSubject::Kind::created_file, target, {}});
+    }
+  } else if (iequals(provider, kSecurity)) {
+    if (*id == 4688) process_creation(f, "NewProcessName", "ParentProcessName", "");
+    if (*id == 4697) service_install(f, "ServiceFileName");
+    if (*id == 4624) detail::check_4624_public_logon(f);
+  } else if (iequals(provider, kServiceControlManager)) {
+    if (*id == 7045) service_install(f, "ImagePath");
+  } else if (iequals(provider, kEventlog)) {
+    detail::check_log_cleared(f, *id);
+  } else if (iequals(provider, kRemoteConnectionManager)) {
+    detail::check_rdp_public_address(f, *id, true);
+  } else if (iequals(provider, kLocalSessionManager)) {
+    detail::check_rdp_public_address(f, *id, false);
+  }
+}
+
+}  // namespace sqltriage::checks

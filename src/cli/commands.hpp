@@ -1,0 +1,15 @@
+// Subcommand registration: each subcommand file adds its CLI11 subcommand and returns the
+// function that runs it (after parsing) and gives the exit code.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace sqltriage::cli {
+
+using Runner = std::function<int()>;
+
+Runner register_evtx(CLI::App& app);
+
+}  // namespace sqltriage::cli

@@ -1,0 +1,81 @@
+#include "cli/common.hpp"
+
+#include <iostream>
+
+namespace sqltriage::cli {
+
+void add_common_options(CLI::App& cmd, CommonOptions& o, bool with_time, bool with_target) {
+  cmd.add_option("-o,--output", o.output, "Write the findings document to FILE instead of stdout")
+      ->type_name("FILE");
+  cmd.add_flag("--jsonl", o.jsonl, "JSON Lines: one object per line, streamed");
+  cmd.add_option("--fail-on", o.fail_on,
+                 "Exit 1 when a finding is at least this severe (info|low|medium|high|critical)")
+      ->type_name("SEVERITY");
+  if (with_time) {
+    cmd.add_option("--since", o.since, "Only events at or after TIME (ISO-8601, UTC unless an offset is given)")
+        ->type_name("TIME");
+    cmd.add_option("--until", o.until, "Only events at or before TIME")->type_name("TIME");
+    cmd.add_option("--pivot", o.pivot, "Centre of a time window (ISO-8601)")->type_name("TIME");
+    cmd.add_option("--window", o.window, "Half-width of the --pivot window, e.g. 30m, 2h, 1d (default 2h)")
+        ->type_name("DURATION");
+  }
+  if (with_target) {
+    cmd.add_option("--target", o.target,
+                   "Only records naming this file: a basename (sqlserver.exe) or a full path")
+        ->type_name("NAME|PATH");
+  }
+  cmd.add_option("--threads", o.threads, "Worker threads (default: number of cores)")
+      ->type_name("N");
+}
+
+TimeRange time_range(const CommonOptions& o) {
+  TimeRange r;
+  auto parse_time = [](const std::string& text, const char* option) {
+    auto t = parse_iso8601(text);
+    if (!t) throw UsageError(std::string(option) + ": not an ISO-8601 time: " + text);
+    return *t;
+  };
+  if (!o.since.empty()) r.since = parse_time(o.since, "--since");
+  if (!o.until.empty()) r.until = parse_time(o.until, "--until");
+  if (!o.window.empty() && o.pivot.empty()) throw UsageError("--window needs --pivot");
+  if (!o.pivot.empty()) {
+    if (r.since || r.until) throw UsageError("--pivot cannot be combined with --since/--until");
+    Filetime pivot = parse_time(o.pivot, "--pivot");
+    std::uint64_t half = 2 * 3600 * kTicksPerSecond;
+    if (!o.window.empty()) {
+      auto d = parse_duration(o.window);
+      if (!d) throw UsageError("--window: not a duration (use e.g. 30m, 2h, 1d): " + o.window);
+      half = *d;
+    }
+    r.since = pivot > half ? pivot - half : 0;
+    r.until = pivot + half < pivot ? UINT64_MAX : pivot + half;
+  }
+  if (r.since && r.until && *r.since > *r.until) throw UsageError("--since is after --until");
+  return r;
+}
+
+std::optional<Severity> fail_on(const CommonOptions& o) {
+  if (o.fail_on.empty()) return std::nullopt;
+  auto s = parse_severity(o.fail_on);
+  if (!s) throw UsageError("--fail-on: unknown severity '" + o.fail_on +
+                           "' (use info, low, medium, high or critical)");
+  return s;
+}
+
+Output::Output(const CommonOptions& o) {
+  std::ostream* out = &std::cout;
+  if (!o.output.empty()) {
+    file_.open(o.output, std::ios::binary | std::ios::trunc);
+    if (!file_) throw UsageError("--output: cannot create " + o.output);
+    out = &file_;
+  }
+  sink_ = o.jsonl ? make_jsonl_writer(*out) : make_json_writer(*out);
+}
+
+int exit_code(bool nothing_readable, Severity max_severity, std::optional<Severity> threshold) {
+  if (nothing_readable) return kExitEvidence;
+  if (threshold && max_severity >= *threshold) return kExitFailOn;
+  return kExitOk;
+}
+
+}  // namespace sqltriage::cli

@@ -1,0 +1,65 @@
+// Options every subcommand shares, and turning them into an output sink and an exit code.
+#pragma once
+
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "sqltriage/filetime.hpp"
+#include "sqltriage/finding.hpp"
+#include "sqltriage/output.hpp"
+
+namespace sqltriage::cli {
+
+/// Exit codes: a public interface (docs/cli.md).
+enum ExitCode : int { kExitOk = 0, kExitFailOn = 1, kExitUsage = 2, kExitEvidence = 3 };
+
+/// Thrown by option validation; main() prints it and exits with kExitUsage.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct CommonOptions {
+  std::string output;            // --output FILE ("" = stdout)
+  bool jsonl = false;            // --jsonl
+  std::string fail_on;           // --fail-on SEVERITY
+  std::string since, until;      // --since / --until (ISO-8601 UTC)
+  std::string pivot, window;     // --pivot TIME --window DURATION
+  std::string target;            // --target NAME|PATH
+  unsigned threads = 0;          // --threads N (0 = cores)
+};
+
+/// Adds the common options to a subcommand. `with_time` adds --since/--until/--pivot/--window,
+/// `with_target` adds --target.
+void add_common_options(CLI::App& cmd, CommonOptions& o, bool with_time, bool with_target);
+
+/// The time range the options ask for (UTC FILETIMEs), after validation.
+struct TimeRange {
+  std::optional<Filetime> since;
+  std::optional<Filetime> until;
+};
+/// Throws UsageError for unparsable times or durations.
+TimeRange time_range(const CommonOptions& o);
+
+/// --fail-on as a severity; throws UsageError for an unknown name.
+std::optional<Severity> fail_on(const CommonOptions& o);
+
+/// Where the document goes: stdout or --output FILE, as JSON or JSON Lines.
+class Output {
+ public:
+  /// Throws UsageError when the output file cannot be created.
+  explicit Output(const CommonOptions& o);
+  FindingSink& sink() { return *sink_; }
+
+ private:
+  std::ofstream file_;
+  std::unique_ptr<FindingSink> sink_;
+};
+
+/// 1 when a finding reached --fail-on, else 0; 3 when nothing was readable.
+int exit_code(bool nothing_readable, Severity max_severity, std::optional<Severity> threshold);
+
+}  // namespace sqltriage::cli

@@ -1,0 +1,67 @@
+// The findings document as one JSON object, streamed: the header is written by begin(), each
+// finding on its own line inside "findings" as it arrives, and errors (held, they are few)
+// with the stats by end(). The text is valid JSON whatever the counts.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sqltriage/json_text.hpp"
+#include "sqltriage/output.hpp"
+
+namespace sqltriage {
+namespace {
+
+class JsonWriter final : public FindingSink {
+ public:
+  explicit JsonWriter(std::ostream& out) : out_(out) {}
+
+  void begin(const DocumentHeader& header) override {
+    std::string text = to_json_text(to_json(header));
+    text.pop_back();  // the closing '}': the document continues
+    text += ",\"findings\":[";
+    write(text);
+  }
+
+  void finding(const Finding& f) override {
+    std::string line = findings_written_ == 0 ? "\n" : ",\n";
+    line += to_json_text(to_json(f));
+    write(line);
+    ++findings_written_;
+  }
+
+  void error(const ErrorEntry& e) override { errors_.push_back(to_json_text(to_json(e))); }
+
+  void end(const RunStats& stats) override {
+    std::string text = findings_written_ == 0 ? "" : "\n";
+    text += "],\"errors\":[";
+    for (std::size_t i = 0; i < errors_.size(); ++i) {
+      text += i == 0 ? "\n" : ",\n";
+      text += errors_[i];
+    }
+    if (!errors_.empty()) text += '\n';
+    errors_.clear();
+
+    text += "],\"stats\":";
+    text += to_json_text(to_json(stats));
+    text += "}\n";
+    write(text);
+    out_.flush();
+  }
+
+ private:
+  void write(const std::string& text) {
+    out_.write(text.data(), static_cast<std::streamsize>(text.size()));
+  }
+
+  std::ostream& out_;
+  std::uint64_t findings_written_ = 0;
+  std::vector<std::string> errors_;  ///< rendered error objects, written by end()
+};
+
+}  // namespace
+
+std::unique_ptr<FindingSink> make_json_writer(std::ostream& out) {
+  return std::make_unique<JsonWriter>(out);
+}
+
+}  // namespace sqltriage
