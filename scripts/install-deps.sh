@@ -8,7 +8,7 @@ packages=(
   cmake ninja-build g++ pkg-config
   # libraries
   libcli11-dev nlohmann-json3-dev libspdlog-dev catch2 libssl-dev libpugixml-dev
-  libevtx-dev libfsntfs-dev libregf-dev libfwnt-dev libbfio-dev libyara-dev
+  libevtx-dev libfsntfs-dev libregf-dev libfwnt-dev libbfio-dev libyara-dev zlib1g-dev
   # independent reference tools the tests compare against
   libevtx-utils python3-evtx python3
 )

@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sqltriage/byte_source.hpp"
 #include "sqltriage/filetime.hpp"
 
 namespace sqltriage::evtx {
@@ -44,7 +45,8 @@ struct Event {
   /// values exactly as the XML text. Unnamed EventData items are named "Data1", "Data2", ...;
   /// <Binary> is "Binary".
   std::vector<std::pair<std::string, std::string>> fields;
-  std::uint64_t offset = 0;  ///< byte offset of the record in the file
+  /// Byte offset of the record in the file, when libevtx knows it (20181227 mostly does not).
+  std::optional<std::uint64_t> offset;
   bool recovered = false;    ///< came from libevtx's recovered (deleted/slack) records
 };
 
@@ -61,6 +63,8 @@ class Reader {
   /// Opens `host_path` read-only. `display_path` names the file in errors.
   /// Throws ArtifactError when the file cannot be opened or is not EVTX.
   Reader(const std::filesystem::path& host_path, std::string display_path);
+  /// Opens EVTX bytes from any source (a file inside an image, a window of chunks).
+  Reader(std::shared_ptr<const ByteSource> source, std::string display_path);
   ~Reader();
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
@@ -90,7 +94,9 @@ void parse_event_xml(std::string_view xml, Event& e);
 /// the event's own fields by name, typed where the type is known: decimal counters and
 /// process ids as numbers, logon ids as lower-case "0x..." strings, GUIDs upper-case in
 /// braces, LogonType with LogonTypeName, Sysmon Hashes split into MD5/SHA1/SHA256/IMPHASH.
-/// Text that does not fit its expected type is kept verbatim.
+/// Text that does not fit its expected type is kept verbatim. A repeated field becomes an
+/// array; an event field named like a System field is written as "<Section>.<Name>"
+/// (System 104's cleared log: "UserData.Channel").
 nlohmann::ordered_json event_data(const Event& e);
 
 }  // namespace sqltriage::evtx

@@ -32,6 +32,9 @@ struct EvtxScanOptions {
   bool all_logs = false;
   /// Worker threads; 0 = the number of cores.
   unsigned threads = 0;
+  /// Logs of more chunks than this are read in windows of this many 64 KiB chunks, in
+  /// parallel; 0 = the default (128 chunks, 8 MiB). Tests set it low to cover windowing.
+  std::uint64_t window_chunks = 0;
 };
 
 struct ScanOutcome {

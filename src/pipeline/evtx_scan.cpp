@@ -12,9 +12,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "artifacts/evtx/chunk_window.hpp"
 #include "artifacts/evtx/event_catalog.hpp"
 #include "pipeline/ordered_work.hpp"
 #include "sqltriage/checks.hpp"
+#include "sqltriage/byte_source.hpp"
 #include "sqltriage/error.hpp"
 #include "sqltriage/evidence.hpp"
 #include "sqltriage/evtx.hpp"
@@ -24,33 +26,32 @@ namespace sqltriage {
 namespace {
 
 constexpr std::string_view kLogsDir = "C:\\Windows\\System32\\winevt\\Logs";
-// Files at least this large are split into record ranges read by several threads.
-constexpr std::uintmax_t kSplitBytes = 8u << 20;
-constexpr std::size_t kRecordsPerUnit = 4096;
+// Files of more chunks than this are read as windows of this many chunks (8 MiB), each by
+// its own libevtx handle, so threads share a big log and memory stays per window.
+constexpr std::uint64_t kDefaultWindowChunks = 128;
 // Damaged records listed one by one per unit; the rest are summarised.
 constexpr std::size_t kMaxRecordErrorsPerUnit = 50;
 
 struct Artifact {
   std::string display;
   std::filesystem::path host;
+  // Set by plan() for files read in windows, before their units are queued.
+  std::shared_ptr<const ByteSource> source;
+  std::optional<evtx::FileLayout> layout;
 };
 
 struct Unit {
   std::size_t artifact = 0;
-  bool whole_file = true;  // open, count and read everything (small files)
-  bool recovered = false;
-  std::size_t first = 0;
-  std::size_t last = 0;  // exclusive
-  bool last_of_file = true;
+  bool whole_file = true;  // one libevtx handle on the file itself
+  std::uint64_t first_chunk = 0;
+  std::uint64_t last_chunk = 0;  // exclusive
 };
 
 struct UnitResult {
   std::vector<Finding> findings;
   std::vector<ErrorEntry> errors;
   std::uint64_t records = 0;
-  std::size_t artifact = 0;
-  bool opened = false;        // the file opened, counted once per file
-  bool last_of_file = false;  // its pooled readers can go
+  bool opened = false;  // the file opened, counted once per file
 };
 
 ErrorEntry error_at(std::string path, std::string code, std::string message,
@@ -74,31 +75,6 @@ bool has_evtx_magic(const std::filesystem::path& p) {
   in.read(magic, sizeof magic);
   return in.gcount() == 8 && std::string_view(magic, 8) == std::string_view("ElfFile\0", 8);
 }
-
-// Keeps the pooled libevtx readers of big files so each thread opens a file once.
-class ReaderPool {
- public:
-  std::unique_ptr<evtx::Reader> take(std::size_t artifact) {
-    std::lock_guard lock(mutex_);
-    auto& v = pool_[artifact];
-    if (v.empty()) return nullptr;
-    auto r = std::move(v.back());
-    v.pop_back();
-    return r;
-  }
-  void give(std::size_t artifact, std::unique_ptr<evtx::Reader> r) {
-    std::lock_guard lock(mutex_);
-    pool_[artifact].push_back(std::move(r));
-  }
-  void drop(std::size_t artifact) {
-    std::lock_guard lock(mutex_);
-    pool_.erase(artifact);
-  }
-
- private:
-  std::mutex mutex_;
-  std::map<std::size_t, std::vector<std::unique_ptr<evtx::Reader>>> pool_;
-};
 
 class EvtxScan {
  public:
@@ -159,12 +135,12 @@ class EvtxScan {
     if (ev.kind() == "directory") {
       if (opt_.all_logs) {
         for (auto& f : ev.list(kLogsDir))
-          if (iends_with(f.display_path, ".evtx")) artifacts_.push_back({f.display_path, f.host_path});
+          if (iends_with(f.display_path, ".evtx")) artifacts_.push_back(Artifact{f.display_path, f.host_path, {}, {}});
         return;
       }
       for (const auto& log : standard_evtx_logs()) {
         if (auto f = ev.resolve(log)) {
-          artifacts_.push_back({f->display_path, f->host_path});
+          artifacts_.push_back(Artifact{f->display_path, f->host_path, {}, {}});
         } else {
           errors.push_back(error_at(log, "missing", "not present in the evidence"));
         }
@@ -185,90 +161,86 @@ class EvtxScan {
         continue;
       }
       if (single || named_evtx) {
-        artifacts_.push_back({f.display_path, f.host_path});
+        artifacts_.push_back(Artifact{f.display_path, f.host_path, {}, {}});
       } else if (std::filesystem::is_regular_file(st) && has_evtx_magic(f.host_path)) {
-        artifacts_.push_back({f.display_path, f.host_path});  // a log renamed by a collector
+        artifacts_.push_back(Artifact{f.display_path, f.host_path, {}, {}});  // a log renamed by a collector
       }
     }
   }
 
-  bool keep(std::uint16_t id, std::string_view provider, Filetime written) const {
-    // Written time and TimeCreated can differ by a few ticks: the exact test comes later.
-    if (opt_.since && written != 0 && written + kTicksPerSecond < *opt_.since) return false;
-    if (opt_.until && written > *opt_.until + kTicksPerSecond) return false;
+  // The record header's written time is not used: in logs saved from Event Viewer it can be
+  // hours off TimeCreated, or zero. Time filters apply to TimeCreated after rendering.
+  bool keep(std::uint16_t id, std::string_view provider) const {
     if (opt_.all_events) return true;
     if (!ids_.empty()) return std::binary_search(ids_.begin(), ids_.end(), id);
     return evtx::in_default_set(provider, id);
   }
 
   void plan(std::size_t index, pipeline::OrderedWork<Unit, UnitResult>& work) {
-    const Artifact& a = artifacts_[index];
-    std::error_code ec;
-    auto size = std::filesystem::file_size(a.host, ec);
-    if (ec || size < kSplitBytes || !std::filesystem::is_regular_file(a.host, ec)) {
-      work.submit(Unit{index, true, false, 0, 0, true});
-      return;
-    }
-    // A big file: count its records here, then read ranges in parallel.
-    std::unique_ptr<evtx::Reader> reader;
+    Artifact& a = artifacts_[index];
+    const std::uint64_t w = opt_.window_chunks != 0 ? opt_.window_chunks : kDefaultWindowChunks;
     try {
-      reader = std::make_unique<evtx::Reader>(a.host, a.display);
-    } catch (const ArtifactError&) {
-      work.submit(Unit{index, true, false, 0, 0, true});  // the worker reports the error
-      return;
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(a.host, ec) &&
+          std::filesystem::file_size(a.host, ec) > evtx::kFileHeaderSize + w * evtx::kChunkSize) {
+        auto source = open_host_file(a.host);
+        if (auto layout = evtx::read_layout(*source); layout && layout->file_chunks > w) {
+          a.source = std::move(source);
+          a.layout = std::move(layout);
+          for (std::uint64_t first = 0; first < a.layout->file_chunks; first += w)
+            work.submit(Unit{index, false, first, std::min(a.layout->file_chunks, first + w)});
+          return;
+        }
+      }
+    } catch (const std::exception&) {
+      // Fall through: the whole-file reader reports why the file cannot be read.
     }
-    const std::size_t n = reader->record_count();
-    const std::size_t nrec = opt_.recover ? reader->recovered_count() : 0;
-    pool_.give(index, std::move(reader));
-    std::vector<Unit> units;
-    for (std::size_t first = 0; first < n; first += kRecordsPerUnit)
-      units.push_back(Unit{index, false, false, first, std::min(n, first + kRecordsPerUnit), false});
-    if (nrec > 0) units.push_back(Unit{index, false, true, 0, nrec, false});
-    if (units.empty()) units.push_back(Unit{index, false, false, 0, 0, false});
-    units.back().last_of_file = true;
-    for (auto& u : units) work.submit(u);
+    work.submit(Unit{index, true, 0, 0});
   }
 
   UnitResult process(const Unit& u) {
     UnitResult r;
-    r.artifact = u.artifact;
-    r.last_of_file = u.last_of_file;
     const Artifact& a = artifacts_[u.artifact];
+    // Offsets libevtx reports inside a window, moved to the whole file's.
+    const std::uint64_t shift = u.whole_file ? 0 : u.first_chunk * evtx::kChunkSize;
+    std::string where;
+    if (!u.whole_file)
+      where = " of chunks " + std::to_string(u.first_chunk) + "-" + std::to_string(u.last_chunk - 1);
     try {
-      std::unique_ptr<evtx::Reader> reader;
-      if (!u.whole_file) reader = pool_.take(u.artifact);
-      if (!reader) reader = std::make_unique<evtx::Reader>(a.host, a.display);
-      r.opened = u.whole_file || (u.first == 0 && !u.recovered);
-      if (u.whole_file) {
-        read_range(*reader, a, false, 0, reader->record_count(), r);
-        if (opt_.recover) read_range(*reader, a, true, 0, reader->recovered_count(), r);
-      } else {
-        read_range(*reader, a, u.recovered, u.first, u.last, r);
-        pool_.give(u.artifact, std::move(reader));
-      }
+      std::unique_ptr<evtx::Reader> reader =
+          u.whole_file ? std::make_unique<evtx::Reader>(a.host, a.display)
+                       : std::make_unique<evtx::Reader>(
+                             evtx::chunk_window(a.source, *a.layout, u.first_chunk, u.last_chunk),
+                             a.display);
+      r.opened = u.whole_file || u.first_chunk == 0;
+      read_range(*reader, a, false, reader->record_count(), shift, where, r);
+      if (opt_.recover) read_range(*reader, a, true, reader->recovered_count(), shift, where, r);
     } catch (const ArtifactError& e) {
-      r.errors.push_back(error_at(a.display, "open_failed", e.detail(), e.offset()));
+      r.errors.push_back(error_at(a.display, "open_failed", e.detail() + where,
+                                  e.offset() ? std::optional(*e.offset() + shift) : std::nullopt));
     } catch (const std::exception& e) {
       r.errors.push_back(error_at(a.display, "open_failed", e.what()));
     }
     return r;
   }
 
-  void read_range(evtx::Reader& reader, const Artifact& a, bool recovered, std::size_t first,
-                  std::size_t last, UnitResult& r) {
-    const evtx::Prefilter filter = [this](std::uint16_t id, std::string_view provider,
-                                          Filetime written) { return keep(id, provider, written); };
+  void read_range(evtx::Reader& reader, const Artifact& a, bool recovered, std::size_t count,
+                  std::uint64_t shift, const std::string& where, UnitResult& r) {
+    const evtx::Prefilter filter = [this](std::uint16_t id, std::string_view provider, Filetime) {
+      return keep(id, provider);
+    };
     std::size_t damaged = 0;
     std::size_t unlisted = 0;
     std::optional<std::uint64_t> first_unlisted;
-    for (std::size_t i = first; i < last; ++i) {
+    for (std::size_t i = 0; i < count; ++i) {
       ++r.records;
       std::optional<evtx::Event> ev;
       try {
         ev = reader.read(i, recovered, filter);
       } catch (const ArtifactError& e) {
         if (++damaged <= kMaxRecordErrorsPerUnit) {
-          r.errors.push_back(error_at(a.display, "record", e.detail(), e.offset()));
+          r.errors.push_back(error_at(a.display, "record", e.detail() + where,
+                                      e.offset() ? std::optional(*e.offset() + shift) : std::nullopt));
         } else {
           if (!first_unlisted) first_unlisted = i;
           ++unlisted;
@@ -276,6 +248,7 @@ class EvtxScan {
         continue;
       }
       if (!ev) continue;
+      if (ev->offset) *ev->offset += shift;
       if (opt_.since && ev->time_created < *opt_.since) continue;
       if (opt_.until && ev->time_created > *opt_.until) continue;
       Finding f = evtx::make_finding(*ev, a.display);
@@ -287,8 +260,8 @@ class EvtxScan {
       r.errors.push_back(error_at(a.display, "limit",
                           std::to_string(unlisted) + " more unreadable " +
                               (recovered ? "recovered " : "") + "records from index " +
-                              std::to_string(*first_unlisted) + " to " + std::to_string(last - 1) +
-                              " not listed one by one"));
+                              std::to_string(*first_unlisted) + " to " + std::to_string(count - 1) +
+                              where + " not listed one by one"));
     }
   }
 
@@ -308,7 +281,6 @@ class EvtxScan {
 
   void consume(UnitResult&& r) {
     if (r.opened) ++outcome_.stats.files;
-    if (r.last_of_file) pool_.drop(r.artifact);
     outcome_.stats.records += r.records;
     for (auto& f : r.findings) {
       outcome_.max_severity = std::max(outcome_.max_severity, f.severity);
@@ -328,7 +300,6 @@ class EvtxScan {
   FindingSink& sink_;
   std::vector<std::uint16_t> ids_;
   std::vector<Artifact> artifacts_;
-  ReaderPool pool_;
   ScanOutcome outcome_;
 };
 

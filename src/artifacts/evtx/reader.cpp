@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "artifacts/evtx/libevtx_handles.hpp"
+#include "artifacts/libyal/bfio_source.hpp"
 #include "sqltriage/error.hpp"
 #include "sqltriage/evtx.hpp"
 
@@ -13,27 +14,44 @@ namespace sqltriage::evtx {
 
 namespace {
 
-// Why a file libevtx refused is not EVTX, from its first bytes.
-std::string describe_unopenable(const std::filesystem::path& p) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(p, ec)) return "is a folder, not an EVTX file";
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return "cannot be opened for reading";
+// Why bytes libevtx refused are not EVTX, from the first of them.
+std::string describe_unopenable(const ByteSource& src) {
   std::array<char, 8> head{};
-  in.read(head.data(), head.size());
-  const auto n = static_cast<std::size_t>(in.gcount());
+  std::size_t n = 0;
+  try {
+    n = src.read_at(0, head.data(), head.size());
+  } catch (const std::exception& e) {
+    return std::string("cannot be read: ") + e.what();
+  }
   if (n == 0) return "is empty, not an EVTX file";
   std::string_view sig(head.data(), n);
   if (n >= 8 && sig.substr(4, 4) == "LfLe")
     return "is a legacy Windows NT Event Log (.evt), not EVTX; it is not read";
-  if (n < 8 || sig != std::string_view("ElfFile\0", 8)) return "is not an EVTX file (no ElfFile signature)";
+  if (n < 8 || sig != std::string_view("ElfFile\0", 8))
+    return "is not an EVTX file (no ElfFile signature)";
   return "is not a readable EVTX file";
+}
+
+std::shared_ptr<const ByteSource> open_or_throw(const std::filesystem::path& p,
+                                                const std::string& display) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(p, ec);
+  if (std::filesystem::is_directory(st)) throw ArtifactError(display, "is a folder, not an EVTX file", 0);
+  // Opening a FIFO would block and a device is not a log file: only regular files are read.
+  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
+    throw ArtifactError(display, "is not a regular file (FIFO, socket or device), not read", 0);
+  try {
+    return open_host_file(p);
+  } catch (const std::system_error& e) {
+    throw ArtifactError(display, std::string("cannot be opened for reading: ") + e.code().message());
+  }
 }
 
 }  // namespace
 
 struct Reader::Impl {
   std::string display_path;
+  libyal::BfioHandle bfio;  // declared before `file`: libevtx reads through it until closed
   FileHandle file;
   int records = 0;
   int recovered = 0;
@@ -63,18 +81,25 @@ struct Reader::Impl {
 };
 
 Reader::Reader(const std::filesystem::path& host_path, std::string display_path)
+    : Reader(open_or_throw(host_path, display_path), display_path) {}
+
+Reader::Reader(std::shared_ptr<const ByteSource> source, std::string display_path)
     : impl_(std::make_unique<Impl>()) {
   impl_->display_path = std::move(display_path);
   LibevtxError err;
+  try {
+    impl_->bfio = libyal::make_bfio_handle(source);
+  } catch (const std::exception& e) {
+    throw ArtifactError(impl_->display_path, e.what());
+  }
   libevtx_file_t* raw = nullptr;
   if (libevtx_file_initialize(&raw, err.out()) != 1) impl_->fail("cannot initialise libevtx", err);
-  impl_->file.reset(raw);
-  if (libevtx_file_open(raw, host_path.c_str(), LIBEVTX_OPEN_READ, err.out()) != 1) {
-    // Closing a file that failed to open is not allowed; free it directly.
-    impl_->file.release();
+  if (libevtx_file_open_file_io_handle(raw, impl_->bfio.get(), LIBEVTX_OPEN_READ, err.out()) != 1) {
+    // A file that failed to open must not be closed, only freed.
     libevtx_file_free(&raw, nullptr);
-    impl_->fail(describe_unopenable(host_path), err, 0);
+    impl_->fail(describe_unopenable(*source), err, 0);
   }
+  impl_->file.reset(raw);
   if (libevtx_file_get_number_of_records(raw, &impl_->records, err.out()) != 1)
     impl_->fail("cannot count records", err);
   if (libevtx_file_get_number_of_recovered_records(raw, &impl_->recovered, err.out()) != 1)
@@ -104,14 +129,12 @@ std::optional<Event> Reader::read(std::size_t index, bool recovered, const Prefi
   if (rc != 1 || raw == nullptr) impl_->fail(which, err);
   RecordHandle rec(raw);
 
-  std::uint64_t offset = 0;
   std::optional<std::uint64_t> known_offset;
   {
     off64_t off = 0;
     // libevtx 20181227 answers 0 when it does not know; no record starts at 0 (file header).
     if (libevtx_record_get_offset(raw, &off, err.out()) == 1 && off > 0) {
-      offset = static_cast<std::uint64_t>(off);
-      known_offset = offset;
+      known_offset = static_cast<std::uint64_t>(off);
     }
   }
   std::uint32_t event_id = 0;
@@ -132,7 +155,7 @@ std::optional<Event> Reader::read(std::size_t index, bool recovered, const Prefi
     impl_->fail(which + ": cannot render the record's XML", err, known_offset);
 
   Event e;
-  e.offset = offset;
+  e.offset = known_offset;
   e.recovered = recovered;
   e.time_created = written;
   try {

@@ -1,0 +1,110 @@
+#include "sqltriage/byte_source.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+#include <system_error>
+
+namespace sqltriage {
+
+namespace {
+
+class HostFile final : public ByteSource {
+ public:
+  explicit HostFile(const std::filesystem::path& path) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0)
+      throw std::system_error(errno, std::generic_category(), "cannot open " + path.string());
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) {
+      int e = errno;
+      ::close(fd_);
+      throw std::system_error(e, std::generic_category(), "cannot stat " + path.string());
+    }
+    if (S_ISDIR(st.st_mode)) {
+      ::close(fd_);
+      throw std::system_error(EISDIR, std::generic_category(), path.string());
+    }
+    size_ = static_cast<std::uint64_t>(st.st_size);
+  }
+  ~HostFile() override { ::close(fd_); }
+  HostFile(const HostFile&) = delete;
+  HostFile& operator=(const HostFile&) = delete;
+
+  std::uint64_t size() const override { return size_; }
+
+  std::size_t read_at(std::uint64_t offset, void* buf, std::size_t n) const override {
+    std::size_t done = 0;
+    auto* out = static_cast<char*>(buf);
+    while (done < n) {
+      ssize_t r = ::pread(fd_, out + done, n - done, static_cast<off_t>(offset + done));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        throw std::system_error(errno, std::generic_category(), "read error");
+      }
+      if (r == 0) break;
+      done += static_cast<std::size_t>(r);
+    }
+    return done;
+  }
+
+ private:
+  int fd_ = -1;
+  std::uint64_t size_ = 0;
+};
+
+}  // namespace
+
+std::shared_ptr<const ByteSource> open_host_file(const std::filesystem::path& path) {
+  return std::make_shared<HostFile>(path);
+}
+
+void SplicedSource::append(std::vector<std::uint8_t> bytes) {
+  Piece p;
+  p.start = size_;
+  p.length = bytes.size();
+  p.bytes = std::move(bytes);
+  size_ += p.length;
+  pieces_.push_back(std::move(p));
+}
+
+void SplicedSource::append(std::shared_ptr<const ByteSource> source, std::uint64_t offset,
+                           std::uint64_t length) {
+  Piece p;
+  p.start = size_;
+  p.length = length;
+  p.source = std::move(source);
+  p.source_offset = offset;
+  size_ += length;
+  pieces_.push_back(std::move(p));
+}
+
+std::size_t SplicedSource::read_at(std::uint64_t offset, void* buf, std::size_t n) const {
+  std::size_t done = 0;
+  auto* out = static_cast<std::uint8_t*>(buf);
+  // First piece that ends after `offset`.
+  auto it = std::upper_bound(pieces_.begin(), pieces_.end(), offset,
+                             [](std::uint64_t off, const Piece& p) { return off < p.start + p.length; });
+  for (; it != pieces_.end() && done < n; ++it) {
+    const std::uint64_t at = offset + done;
+    const std::uint64_t within = at - it->start;
+    const std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(n - done, it->length - within));
+    std::size_t got = 0;
+    if (it->source) {
+      got = it->source->read_at(it->source_offset + within, out + done, want);
+    } else {
+      std::memcpy(out + done, it->bytes.data() + within, want);
+      got = want;
+    }
+    done += got;
+    if (got < want) break;  // the underlying source ended early
+  }
+  return done;
+}
+
+}  // namespace sqltriage
