@@ -62,6 +62,7 @@ void apply_evtx_checks(Finding& f) {
       if (!target.empty())
         detail::check_lookalike_name(f, {FileSubject::Kind::created_file, target, {}});
     }
+    if (*id == 15) detail::check_internet_download(f);
   } else if (iequals(provider, kSecurity)) {
     if (*id == 4688) process_creation(f, "NewProcessName", "ParentProcessName", "");
     if (*id == 4697) service_install(f, "ServiceFileName");

@@ -42,6 +42,9 @@ void check_web_server_parent(Finding& f, std::string_view image, std::string_vie
 /// renamed_binary: Sysmon OriginalFileName against the image's file name.
 void check_renamed_binary(Finding& f, std::string_view image, std::string_view original_name);
 
+/// internet_download: a Zone.Identifier with ZoneId 3 or 4 (Sysmon 15's ZoneId/HostUrl).
+void check_internet_download(Finding& f);
+
 // --- checks on logons and logs (logon_checks.cpp) -----------------------------------------
 
 /// public_remote_logon for Security 4624.

@@ -31,6 +31,7 @@ Runner register_evtx(CLI::App& app) {
   cmd->add_option("--event-id", args->event_ids,
                   "Only these EventIDs, from any provider (comma-separated or repeated)")
       ->delimiter(',')
+      ->allow_extra_args(false)  // "--event-id 15 Security.evtx": the file is an input
       ->type_name("LIST");
   cmd->add_flag("--all", args->all, "Every event, not only the default set");
   cmd->add_flag("--all-logs", args->all_logs,

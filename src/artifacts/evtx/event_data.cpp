@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sqltriage/evtx.hpp"
+#include "sqltriage/zone_identifier.hpp"
 
 namespace sqltriage::evtx {
 
@@ -164,6 +165,16 @@ void put_typed(Json& obj, const std::string& name, const std::string& raw) {
   } else if (name == "TokenElevationType") {
     if (auto label = elevation_type_name(raw); !label.empty())
       put(obj, "TokenElevationTypeName", label);
+  } else if (name == "Contents") {
+    // Sysmon 15: the Zone.Identifier text of a downloaded file.
+    if (auto zone = parse_zone_identifier(raw)) {
+      if (zone->zone_id) {
+        put(obj, "ZoneId", *zone->zone_id);
+        if (auto label = zone_name(*zone->zone_id); !label.empty()) put(obj, "ZoneName", label);
+      }
+      if (!zone->referrer_url.empty()) put(obj, "ReferrerUrl", zone->referrer_url);
+      if (!zone->host_url.empty()) put(obj, "HostUrl", zone->host_url);
+    }
   } else if (name == "MandatoryLabel") {
     if (auto label = mandatory_label_name(raw); !label.empty())
       put(obj, "MandatoryLabelName", label);
