@@ -1,6 +1,8 @@
 // `sqltriage evtx`: wiring only; the scan lives in src/pipeline/evtx_scan.cpp.
 #include <memory>
 
+#include <spdlog/spdlog.h>
+
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "sqltriage/evtx_scan.hpp"
@@ -63,6 +65,9 @@ Runner register_evtx(CLI::App& app) {
     auto threshold = fail_on(args->common);
     Output out(args->common);
     auto outcome = scan_evtx(opt, "evtx", out.sink());
+    const auto& st = outcome.stats;
+    spdlog::info("{} files, {} records, {} findings, {} errors in {:.2f} s", st.files, st.records,
+                 st.findings, st.errors, st.elapsed_s);
     return exit_code(outcome.nothing_readable, outcome.max_severity, threshold);
   };
 }

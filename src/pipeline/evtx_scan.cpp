@@ -205,7 +205,7 @@ class EvtxScan {
     const std::uint64_t shift = u.whole_file ? 0 : u.first_chunk * evtx::kChunkSize;
     std::string where;
     if (!u.whole_file)
-      where = " of chunks " + std::to_string(u.first_chunk) + "-" + std::to_string(u.last_chunk - 1);
+      where = "chunks " + std::to_string(u.first_chunk) + "-" + std::to_string(u.last_chunk - 1) + ", ";
     try {
       std::unique_ptr<evtx::Reader> reader =
           u.whole_file ? std::make_unique<evtx::Reader>(a.host, a.display)
@@ -216,7 +216,7 @@ class EvtxScan {
       read_range(*reader, a, false, reader->record_count(), shift, where, r);
       if (opt_.recover) read_range(*reader, a, true, reader->recovered_count(), shift, where, r);
     } catch (const ArtifactError& e) {
-      r.errors.push_back(error_at(a.display, "open_failed", e.detail() + where,
+      r.errors.push_back(error_at(a.display, "open_failed", where + e.detail(),
                                   e.offset() ? std::optional(*e.offset() + shift) : std::nullopt));
     } catch (const std::exception& e) {
       r.errors.push_back(error_at(a.display, "open_failed", e.what()));
@@ -239,7 +239,7 @@ class EvtxScan {
         ev = reader.read(i, recovered, filter);
       } catch (const ArtifactError& e) {
         if (++damaged <= kMaxRecordErrorsPerUnit) {
-          r.errors.push_back(error_at(a.display, "record", e.detail() + where,
+          r.errors.push_back(error_at(a.display, "record", where + e.detail(),
                                       e.offset() ? std::optional(*e.offset() + shift) : std::nullopt));
         } else {
           if (!first_unlisted) first_unlisted = i;
@@ -258,10 +258,10 @@ class EvtxScan {
     }
     if (unlisted > 0) {
       r.errors.push_back(error_at(a.display, "limit",
-                          std::to_string(unlisted) + " more unreadable " +
+                          where + std::to_string(unlisted) + " more unreadable " +
                               (recovered ? "recovered " : "") + "records from index " +
                               std::to_string(*first_unlisted) + " to " + std::to_string(count - 1) +
-                              where + " not listed one by one"));
+                              " not listed one by one"));
     }
   }
 
@@ -292,7 +292,8 @@ class EvtxScan {
 
   void emit_error(const ErrorEntry& e) {
     ++outcome_.stats.errors;
-    spdlog::debug("{}: {}", e.artifact.path, e.message);
+    if (e.code == "missing") spdlog::info("{}: {}", e.artifact.path, e.message);
+    else spdlog::warn("{}: {}", e.artifact.path, e.message);
     sink_.error(e);
   }
 
