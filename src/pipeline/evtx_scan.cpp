@@ -29,8 +29,9 @@ constexpr std::string_view kLogsDir = "C:\\Windows\\System32\\winevt\\Logs";
 // Files of more chunks than this are read as windows of this many chunks (8 MiB), each by
 // its own libevtx handle, so threads share a big log and memory stays per window.
 constexpr std::uint64_t kDefaultWindowChunks = 128;
-// Damaged records listed one by one per unit; the rest are summarised.
-constexpr std::size_t kMaxRecordErrorsPerUnit = 50;
+// Damaged records listed one by one per file (and as many again for recovered records);
+// the rest are summarised in one "limit" entry.
+constexpr std::size_t kMaxRecordErrorsPerFile = 50;
 
 struct Artifact {
   std::string display;
@@ -42,16 +43,21 @@ struct Artifact {
 
 struct Unit {
   std::size_t artifact = 0;
-  bool whole_file = true;  // one libevtx handle on the file itself
+  bool whole_file = true;  // one libevtx handle on the file itself: all its records
   std::uint64_t first_chunk = 0;
   std::uint64_t last_chunk = 0;  // exclusive
+  bool recovered = false;        // a window's recovered records instead of its records
+  bool last_of_file = true;
 };
 
 struct UnitResult {
   std::vector<Finding> findings;
   std::vector<ErrorEntry> errors;
   std::uint64_t records = 0;
+  std::vector<ErrorEntry> damaged[2];  // unreadable records, then unreadable recovered ones
   bool opened = false;  // the file opened, counted once per file
+  std::size_t artifact = 0;
+  bool last_of_file = true;
 };
 
 ErrorEntry error_at(std::string path, std::string code, std::string message,
@@ -187,19 +193,28 @@ class EvtxScan {
         if (auto layout = evtx::read_layout(*source); layout && layout->file_chunks > w) {
           a.source = std::move(source);
           a.layout = std::move(layout);
-          for (std::uint64_t first = 0; first < a.layout->file_chunks; first += w)
-            work.submit(Unit{index, false, first, std::min(a.layout->file_chunks, first + w)});
+          // Records of every window first, then their recovered records: the order a whole-
+          // file read gives, whatever the window size.
+          std::vector<Unit> units;
+          for (int pass = 0; pass < (opt_.recover ? 2 : 1); ++pass)
+            for (std::uint64_t first = 0; first < a.layout->file_chunks; first += w)
+              units.push_back(Unit{index, false, first, std::min(a.layout->file_chunks, first + w),
+                                   pass == 1, false});
+          units.back().last_of_file = true;
+          for (const auto& u : units) work.submit(u);
           return;
         }
       }
     } catch (const std::exception&) {
       // Fall through: the whole-file reader reports why the file cannot be read.
     }
-    work.submit(Unit{index, true, 0, 0});
+    work.submit(Unit{index, true, 0, 0, false, true});
   }
 
   UnitResult process(const Unit& u) {
     UnitResult r;
+    r.artifact = u.artifact;
+    r.last_of_file = u.last_of_file;
     const Artifact& a = artifacts_[u.artifact];
     // Offsets libevtx reports inside a window, moved to the whole file's.
     const std::uint64_t shift = u.whole_file ? 0 : u.first_chunk * evtx::kChunkSize;
@@ -212,9 +227,10 @@ class EvtxScan {
                        : std::make_unique<evtx::Reader>(
                              evtx::chunk_window(a.source, *a.layout, u.first_chunk, u.last_chunk),
                              a.display);
-      r.opened = u.whole_file || u.first_chunk == 0;
-      read_range(*reader, a, false, reader->record_count(), shift, where, r);
-      if (opt_.recover) read_range(*reader, a, true, reader->recovered_count(), shift, where, r);
+      r.opened = u.whole_file || (u.first_chunk == 0 && !u.recovered);
+      if (u.whole_file || !u.recovered) read_range(*reader, a, false, reader->record_count(), shift, where, r);
+      if (opt_.recover && (u.whole_file || u.recovered))
+        read_range(*reader, a, true, reader->recovered_count(), shift, where, r);
     } catch (const ArtifactError& e) {
       r.errors.push_back(error_at(a.display, "open_failed", where + e.detail(),
                                   e.offset() ? std::optional(*e.offset() + shift) : std::nullopt));
@@ -229,22 +245,16 @@ class EvtxScan {
     const evtx::Prefilter filter = [this](std::uint16_t id, std::string_view provider, Filetime) {
       return keep(id, provider);
     };
-    std::size_t damaged = 0;
-    std::size_t unlisted = 0;
-    std::optional<std::uint64_t> first_unlisted;
     for (std::size_t i = 0; i < count; ++i) {
       ++r.records;
       std::optional<evtx::Event> ev;
       try {
         ev = reader.read(i, recovered, filter);
       } catch (const ArtifactError& e) {
-        if (++damaged <= kMaxRecordErrorsPerUnit) {
-          r.errors.push_back(error_at(a.display, "record", where + e.detail(),
-                                      e.offset() ? std::optional(*e.offset() + shift) : std::nullopt));
-        } else {
-          if (!first_unlisted) first_unlisted = i;
-          ++unlisted;
-        }
+        // consume() decides how many of these are listed.
+        r.damaged[recovered].push_back(
+            error_at(a.display, "record", where + e.detail(),
+                     e.offset() ? std::optional(*e.offset() + shift) : std::nullopt));
         continue;
       }
       if (!ev) continue;
@@ -255,13 +265,6 @@ class EvtxScan {
       if (opt_.target && !names_target(f)) continue;
       checks::apply_evtx_checks(f);
       r.findings.push_back(std::move(f));
-    }
-    if (unlisted > 0) {
-      r.errors.push_back(error_at(a.display, "limit",
-                          where + std::to_string(unlisted) + " more unreadable " +
-                              (recovered ? "recovered " : "") + "records from index " +
-                              std::to_string(*first_unlisted) + " to " + std::to_string(count - 1) +
-                              " not listed one by one"));
     }
   }
 
@@ -287,7 +290,22 @@ class EvtxScan {
       ++outcome_.stats.findings;
       sink_.finding(f);
     }
-    for (auto& e : r.errors) emit_error(e);
+    for (int recovered = 0; recovered < 2; ++recovered) {
+      for (const auto& e : r.damaged[recovered])
+        if (++damaged_[recovered] <= kMaxRecordErrorsPerFile) emit_error(e);
+    }
+    for (const auto& e : r.errors) emit_error(e);
+    if (r.last_of_file) {
+      for (int recovered = 0; recovered < 2; ++recovered) {
+        if (damaged_[recovered] <= kMaxRecordErrorsPerFile) continue;
+        emit_error(error_at(artifacts_[r.artifact].display, "limit",
+                            std::to_string(damaged_[recovered] - kMaxRecordErrorsPerFile) +
+                                " more unreadable " + (recovered ? "recovered " : "") +
+                                "records, not listed one by one (" +
+                                std::to_string(damaged_[recovered]) + " in all)"));
+      }
+      damaged_[0] = damaged_[1] = 0;
+    }
   }
 
   void emit_error(const ErrorEntry& e) {
@@ -302,6 +320,7 @@ class EvtxScan {
   std::vector<std::uint16_t> ids_;
   std::vector<Artifact> artifacts_;
   ScanOutcome outcome_;
+  std::size_t damaged_[2] = {0, 0};  // unreadable records of the file being consumed
 };
 
 }  // namespace
