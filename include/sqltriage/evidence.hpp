@@ -45,8 +45,9 @@ class Evidence {
   /// Empty when the folder is absent.
   virtual std::vector<ArtifactFile> list(std::string_view windows_dir) const = 0;
 
-  /// Every regular file under a "folder" (recursively, sorted, symlinks not followed), or
-  /// the one file of a "file". Empty for "directory".
+  /// Every entry under a "folder" (recursively, sorted): files, and folders and symbolic
+  /// links too, so callers can report those that look like artifacts; links are listed but
+  /// never followed. For a "file", that one file. Empty for "directory".
   virtual std::vector<ArtifactFile> loose_files() const = 0;
 };
 

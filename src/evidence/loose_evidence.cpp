@@ -20,10 +20,7 @@ std::vector<ArtifactFile> LooseEvidence::loose_files() const {
   for (; !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
     const auto& entry = *it;
     std::error_code ec2;
-    if (entry.is_symlink(ec2)) {
-      it.disable_recursion_pending();  // never follow links out of the evidence
-      continue;
-    }
+    if (entry.is_symlink(ec2)) it.disable_recursion_pending();  // listed, never followed
     out.push_back({entry.path().string(), entry.path()});
   }
   std::sort(out.begin(), out.end(),

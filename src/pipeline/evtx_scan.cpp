@@ -12,6 +12,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "artifacts/evtx/chunk_check.hpp"
 #include "artifacts/evtx/chunk_window.hpp"
 #include "artifacts/evtx/event_catalog.hpp"
 #include "pipeline/ordered_work.hpp"
@@ -54,6 +55,7 @@ struct UnitResult {
   std::vector<Finding> findings;
   std::vector<ErrorEntry> errors;
   std::uint64_t records = 0;
+  std::uint64_t readable = 0;  // records libevtx read without error
   std::vector<ErrorEntry> damaged[2];  // unreadable records, then unreadable recovered ones
   bool opened = false;  // the file opened, counted once per file
   std::size_t artifact = 0;
@@ -124,7 +126,10 @@ class EvtxScan {
 
     outcome_.stats.elapsed_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    outcome_.nothing_readable = inputs_opened == 0 || outcome_.stats.files == 0;
+    // Nothing readable: no input opened, no file opened, or files opened but every record
+    // in them failed (an empty but sound log is not a failure).
+    outcome_.nothing_readable = inputs_opened == 0 || outcome_.stats.files == 0 ||
+                                (readable_ == 0 && outcome_.stats.errors > 0);
     sink_.end(outcome_.stats);
     return outcome_;
   }
@@ -154,8 +159,15 @@ class EvtxScan {
       return;
     }
     const bool single = ev.kind() == "file";
+    const std::size_t before = artifacts_.size() + errors.size();
     for (auto& f : ev.loose_files()) {
       std::error_code ec;
+      if (!single && std::filesystem::is_symlink(std::filesystem::symlink_status(f.host_path, ec))) {
+        if (iends_with(f.host_path.filename().string(), ".evtx"))
+          errors.push_back(error_at(f.display_path, "open_failed",
+                                    "is a symbolic link; links are not followed out of the evidence"));
+        continue;
+      }
       auto st = std::filesystem::status(f.host_path, ec);
       const auto name = f.host_path.filename().string();
       // Legacy .evt logs are listed so that the reader reports them as not read.
@@ -172,6 +184,9 @@ class EvtxScan {
         artifacts_.push_back(Artifact{f.display_path, f.host_path, {}, {}});  // a log renamed by a collector
       }
     }
+    if (!single && artifacts_.size() + errors.size() == before)
+      errors.push_back(error_at(ev.path().string(), "missing",
+                                "no EVTX file in this folder (*.evtx, or files with the ElfFile signature)"));
   }
 
   // The record header's written time is not used: in logs saved from Event Viewer it can be
@@ -228,6 +243,7 @@ class EvtxScan {
                              evtx::chunk_window(a.source, *a.layout, u.first_chunk, u.last_chunk),
                              a.display);
       r.opened = u.whole_file || (u.first_chunk == 0 && !u.recovered);
+      if (!u.recovered) check_integrity(a, u, r);
       if (u.whole_file || !u.recovered) read_range(*reader, a, false, reader->record_count(), shift, where, r);
       if (opt_.recover && (u.whole_file || u.recovered))
         read_range(*reader, a, true, reader->recovered_count(), shift, where, r);
@@ -238,6 +254,20 @@ class EvtxScan {
       r.errors.push_back(error_at(a.display, "open_failed", e.what()));
     }
     return r;
+  }
+
+  // Chunks libevtx skipped or whose checksums fail, named with their offsets.
+  void check_integrity(const Artifact& a, const Unit& u, UnitResult& r) {
+    std::shared_ptr<const ByteSource> source = a.source;
+    std::optional<evtx::FileLayout> layout = a.layout;
+    if (u.whole_file) {
+      source = open_host_file(a.host);
+      layout = evtx::read_layout(*source);
+    }
+    if (!layout) return;
+    const std::uint64_t last = u.whole_file ? layout->file_chunks : u.last_chunk;
+    for (auto& p : evtx::check_chunks(*source, *layout, u.first_chunk, last, u.first_chunk == 0))
+      r.errors.push_back(error_at(a.display, std::move(p.code), std::move(p.message), p.offset));
   }
 
   void read_range(evtx::Reader& reader, const Artifact& a, bool recovered, std::size_t count,
@@ -257,6 +287,7 @@ class EvtxScan {
                      e.offset() ? std::optional(*e.offset() + shift) : std::nullopt));
         continue;
       }
+      ++r.readable;
       if (!ev) continue;
       if (ev->offset) *ev->offset += shift;
       if (opt_.since && ev->time_created < *opt_.since) continue;
@@ -285,6 +316,7 @@ class EvtxScan {
   void consume(UnitResult&& r) {
     if (r.opened) ++outcome_.stats.files;
     outcome_.stats.records += r.records;
+    readable_ += r.readable;
     for (auto& f : r.findings) {
       outcome_.max_severity = std::max(outcome_.max_severity, f.severity);
       ++outcome_.stats.findings;
@@ -321,6 +353,7 @@ class EvtxScan {
   std::vector<Artifact> artifacts_;
   ScanOutcome outcome_;
   std::size_t damaged_[2] = {0, 0};  // unreadable records of the file being consumed
+  std::uint64_t readable_ = 0;       // records read without error, all files
 };
 
 }  // namespace

@@ -6,14 +6,15 @@
 // on the file itself). Files: every EVTX file of the shared corpus of at least 3 chunks, and a
 // ~20 MiB log written by `evtxgen big`. Every event (all_events) and the recovered records
 // (recover) are read, so that windows see the same free space as the whole file.
-#include <sys/types.h>
-
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -38,15 +39,11 @@ constexpr std::uint64_t kChunkSize = 65536;
 class Collect : public sqltriage::FindingSink {
  public:
   void begin(const sqltriage::DocumentHeader&) override {}
-  void finding(const sqltriage::Finding& f) override {
-    findings.push_back(sqltriage::to_json(f));
-    recovered.push_back(f.data.contains("Recovered"));
-  }
+  void finding(const sqltriage::Finding& f) override { findings.push_back(sqltriage::to_json(f)); }
   void error(const sqltriage::ErrorEntry& e) override { errors.push_back(e); }
   void end(const sqltriage::RunStats& s) override { stats = s; }
 
   std::vector<Json> findings;
-  std::vector<bool> recovered;  // parallel to findings
   std::vector<sqltriage::ErrorEntry> errors;
   sqltriage::RunStats stats;
 };
@@ -82,35 +79,51 @@ bool has_evtx_signature(const fs::path& file) {
 }
 
 /// Damaged records a run reports: one per "record" entry, plus the number each "limit"
-/// entry summarises (its message starts with that number: "N more unreadable records ...").
+/// entry summarises (its message says "N more unreadable records ...").
 std::uint64_t damaged_records(const std::vector<sqltriage::ErrorEntry>& errors) {
   std::uint64_t n = 0;
   for (const auto& e : errors) {
     if (e.code == "record") {
       ++n;
     } else if (e.code == "limit") {
-      std::istringstream in(e.message);
-      std::uint64_t more = 0;
-      in >> more;
-      CHECK(more > 0);
-      n += more;
+      const auto at = e.message.find(" more unreadable");
+      auto start = at;
+      while (start != std::string::npos && start > 0 &&
+             std::isdigit(static_cast<unsigned char>(e.message[start - 1])))
+        --start;
+      INFO("limit entry: " << e.message);
+      REQUIRE(at != std::string::npos);
+      REQUIRE(start < at);
+      n += std::stoull(e.message.substr(start, at - start));
     }
   }
   return n;
 }
 
+/// File offsets of the "record" entries, sorted; std::nullopt when a "limit" entry summarises
+/// some of them (then which ones are listed depends on how the file was split).
+std::optional<std::vector<std::uint64_t>> listed_offsets(
+    const std::vector<sqltriage::ErrorEntry>& errors) {
+  std::vector<std::uint64_t> offsets;
+  for (const auto& e : errors) {
+    if (e.code == "limit") return std::nullopt;
+    if (e.code == "record") offsets.push_back(e.artifact.offset.value_or(0));
+  }
+  std::sort(offsets.begin(), offsets.end());
+  return offsets;
+}
+
 std::string record_of(const Json& f) {
-  std::string s = "record " + (f["artifact"].contains("record")
-                                   ? f["artifact"]["record"].dump()
-                                   : std::string("(none)"));
+  std::string s = "record " + (f["artifact"].contains("record") ? f["artifact"]["record"].dump()
+                                                                : std::string("(none)"));
   if (f["data"].contains("Recovered")) s += " (recovered)";
   if (f["artifact"].contains("offset")) s += " at offset " + f["artifact"]["offset"].dump();
   return s;
 }
 
-/// Where two findings lists part: the first position that differs, and which findings are in
-/// one list only (compared as multisets). Empty when equal.
-std::string describe_difference(const std::vector<Json>& whole, const std::vector<Json>& windowed) {
+/// Findings in one list only (compared as multisets, order ignored). Empty when the two lists
+/// hold the same findings.
+std::string content_difference(const std::vector<Json>& whole, const std::vector<Json>& windowed) {
   std::ostringstream why;
   std::multiset<std::string> a, b;
   for (const auto& f : whole) a.insert(f.dump());
@@ -118,8 +131,6 @@ std::string describe_difference(const std::vector<Json>& whole, const std::vecto
   std::vector<std::string> only_whole, only_windowed;
   std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(only_whole));
   std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(only_windowed));
-  if (whole.size() != windowed.size())
-    why << "\n  whole file: " << whole.size() << " findings, windowed: " << windowed.size();
   auto list = [&why](const char* label, const std::vector<std::string>& v) {
     if (v.empty()) return;
     why << "\n  " << v.size() << " finding(s) only " << label << ":";
@@ -128,16 +139,25 @@ std::string describe_difference(const std::vector<Json>& whole, const std::vecto
   };
   list("in the whole-file scan", only_whole);
   list("in the windowed scan", only_windowed);
-  if (only_whole.empty() && only_windowed.empty()) {
-    for (std::size_t i = 0; i < whole.size() && i < windowed.size(); ++i) {
-      if (whole[i] != windowed[i]) {
-        why << "\n  same findings, other order: first at position " << i << ": whole file has "
-            << record_of(whole[i]) << ", windowed " << record_of(windowed[i]);
-        break;
-      }
-    }
-  }
   return why.str();
+}
+
+/// The findings of recovered records (or of allocated ones), in their order.
+std::vector<Json> only_recovered(const std::vector<Json>& findings, bool recovered) {
+  std::vector<Json> out;
+  for (const auto& f : findings)
+    if (f["data"].contains("Recovered") == recovered) out.push_back(f);
+  return out;
+}
+
+/// The first position where two lists of the same findings part. Empty when in the same order.
+std::string order_difference(const std::vector<Json>& whole, const std::vector<Json>& windowed) {
+  for (std::size_t i = 0; i < whole.size() && i < windowed.size(); ++i) {
+    if (whole[i] != windowed[i])
+      return "first difference at position " + std::to_string(i) + ": whole file has " +
+             record_of(whole[i]) + ", windowed " + record_of(windowed[i]);
+  }
+  return {};
 }
 
 std::string error_list(const std::vector<sqltriage::ErrorEntry>& errors) {
@@ -148,12 +168,19 @@ std::string error_list(const std::vector<sqltriage::ErrorEntry>& errors) {
   return s;
 }
 
+/// What the whole-file scan found, so that a caller can make sure there was something to see.
+struct WholeFile {
+  std::size_t findings = 0;
+  std::size_t recovered = 0;  // findings of recovered records
+  std::uint64_t damaged = 0;  // unreadable records
+};
+
 /// Scans `file` whole and with windows of 1, 2, 3 and the default number of chunks, and
 /// checks that every windowed scan equals the whole-file scan.
-void check_windows_agree(const fs::path& file, const std::string& name) {
+WholeFile check_windows_agree(const fs::path& file, const std::string& name) {
   const std::uint64_t chunks = chunks_of(file);
   INFO(name << ": " << chunks << " chunks");
-  REQUIRE(chunks >= 3);
+  if (chunks < 3) FAIL("fewer than 3 chunks: " << name);
   const Scan whole = scan(file, chunks + 1000);
   INFO("whole-file scan: " << whole.out.findings.size() << " findings, "
                            << damaged_records(whole.out.errors) << " damaged records, "
@@ -167,11 +194,25 @@ void check_windows_agree(const fs::path& file, const std::string& name) {
                           << damaged_records(windowed.out.errors) << " damaged records, "
                           << windowed.out.errors.size() << " error entries"
                           << error_list(windowed.out.errors));
-    const std::string difference = describe_difference(whole.out.findings, windowed.out.findings);
-    CHECK(difference.empty());
-    if (!difference.empty()) UNSCOPED_INFO(name << ", window_chunks=" << w << ":" << difference);
     CHECK(windowed.out.findings.size() == whole.out.findings.size());
+    // Shown in full when they fail: which records differ, or where the order parts.
+    const std::string differ = content_difference(whole.out.findings, windowed.out.findings);
+    CHECK(differ == std::string());
+    // The output order is "records in file order" whatever the window size.
+    if (differ.empty()) {
+      CHECK(order_difference(whole.out.findings, windowed.out.findings) == std::string());
+      // Where they part: allocated records among themselves, recovered ones among themselves.
+      CHECK(order_difference(only_recovered(whole.out.findings, false),
+                             only_recovered(windowed.out.findings, false)) == std::string());
+      CHECK(order_difference(only_recovered(whole.out.findings, true),
+                             only_recovered(windowed.out.findings, true)) == std::string());
+    }
     CHECK(damaged_records(windowed.out.errors) == damaged_records(whole.out.errors));
+    // Damaged records are placed at the same file offsets (a window's offsets are moved by
+    // the window's start).
+    const auto whole_offsets = listed_offsets(whole.out.errors);
+    const auto windowed_offsets = listed_offsets(windowed.out.errors);
+    if (whole_offsets && windowed_offsets) CHECK(*windowed_offsets == *whole_offsets);
     // Every damaged-record entry names the file, windowed or not.
     for (const auto& e : windowed.out.errors) CHECK(e.artifact.path == file.string());
     // The file is counted once however many windows read it.
@@ -179,6 +220,8 @@ void check_windows_agree(const fs::path& file, const std::string& name) {
     CHECK(windowed.outcome.nothing_readable == whole.outcome.nothing_readable);
     CHECK(windowed.outcome.max_severity == whole.outcome.max_severity);
   }
+  return {whole.out.findings.size(), only_recovered(whole.out.findings, true).size(),
+          damaged_records(whole.out.errors)};
 }
 
 }  // namespace
@@ -188,8 +231,7 @@ TEST_CASE("evtx windows: corpus logs of 3 chunks or more read alike in windows o
   SQLTRIAGE_REQUIRE_CORPUS(dir, "evtx");
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.is_regular_file() && has_evtx_signature(entry.path()) &&
-        chunks_of(entry.path()) >= 3)
+    if (entry.is_regular_file() && has_evtx_signature(entry.path()) && chunks_of(entry.path()) >= 3)
       files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
@@ -212,5 +254,36 @@ TEST_CASE("evtx windows: a 20 MiB evtxgen log reads alike in windows of any size
   REQUIRE(gen.exit_code == 0);
   // More chunks than the default window (128), so window_chunks=0 splits it too.
   REQUIRE(chunks_of(file) > 128);
-  check_windows_agree(file, "evtxgen big --size-mb 20");
+  const auto whole = check_windows_agree(file, "evtxgen big --size-mb 20");
+  CHECK(whole.findings > 15000);
+  CHECK(whole.damaged == 0);
+}
+
+TEST_CASE("evtx windows: a damaged 20 MiB log reads alike in windows of any size",
+          "[evtx][windows]") {
+  TempDir tmp;
+  const fs::path file = tmp.path() / "damaged.evtx";
+  const auto gen = run(shell_quote(SQLTRIAGE_EVTXGEN) + " big " + shell_quote(file.string()) +
+                       " --size-mb 20 --seed 12");
+  INFO(gen.err);
+  REQUIRE(gen.exit_code == 0);
+  const std::uint64_t chunks = chunks_of(file);
+  REQUIRE(chunks > 140);
+  {
+    std::fstream f(file, std::ios::binary | std::ios::in | std::ios::out);
+    // Chunk 5's header zeroed: libevtx skips the chunk (its records may be recovered).
+    const std::string zeros(512, '\0');
+    f.seekp(static_cast<std::streamoff>(kHeaderSize + 5 * kChunkSize));
+    f.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
+    // Record data in chunk 129 (in the second default window) overwritten.
+    const std::string junk(64, '\x5a');
+    f.seekp(static_cast<std::streamoff>(kHeaderSize + 129 * kChunkSize + 0x400));
+    f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  // The last chunk cut in half.
+  fs::resize_file(file, kHeaderSize + (chunks - 1) * kChunkSize + kChunkSize / 2);
+  const auto whole = check_windows_agree(file, "evtxgen big --size-mb 20, damaged");
+  // The damage is seen: unreadable records in chunk 129, chunk 5's records only recovered.
+  CHECK(whole.damaged > 0);
+  CHECK(whole.recovered > 0);
 }
