@@ -13,6 +13,9 @@ pkg_check_modules(YARA REQUIRED IMPORTED_TARGET yara)
 pkg_check_modules(PUGIXML REQUIRED IMPORTED_TARGET pugixml)
 pkg_check_modules(LIBBFIO REQUIRED IMPORTED_TARGET libbfio)
 find_package(ZLIB REQUIRED)
+# tcmalloc (gperftools): libevtx builds a tree of small allocations for every record, and
+# glibc's malloc/free took ~45% of the CPU of a scan; tcmalloc halves the scan's time.
+pkg_check_modules(TCMALLOC REQUIRED IMPORTED_TARGET libtcmalloc_minimal)
 if(SQLTRIAGE_BUILD_TESTS)
   find_package(Catch2 2 CONFIG REQUIRED)
 endif()

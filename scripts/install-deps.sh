@@ -9,6 +9,7 @@ packages=(
   # libraries
   libcli11-dev nlohmann-json3-dev libspdlog-dev catch2 libssl-dev libpugixml-dev
   libevtx-dev libfsntfs-dev libregf-dev libfwnt-dev libbfio-dev libyara-dev zlib1g-dev
+  libgoogle-perftools-dev
   # independent reference tools the tests compare against
   libevtx-utils python3-evtx python3
 )

@@ -68,4 +68,28 @@ bool have_tool(const std::string& name) {
   return run("command -v " + shell_quote(name)).exit_code == 0;
 }
 
+bool tool_or_skip(const std::string& name) {
+  if (have_tool(name)) return true;
+  if (running_in_ci()) FAIL(name << " is missing under CI=true (scripts/install-deps.sh installs it)");
+  WARN(name << " not found, skipping");
+  return false;
+}
+
+CommandResult run_sqltriage(const std::string& args, int timeout_s) {
+  return run("timeout " + std::to_string(timeout_s) + " " + shell_quote(SQLTRIAGE_BINARY) + " " +
+             args);
+}
+
+std::vector<std::string> split_tabs(const std::string& line) {
+  std::vector<std::string> cells;
+  std::size_t start = 0;
+  for (;;) {
+    auto tab = line.find('\t', start);
+    cells.push_back(line.substr(start, tab == std::string::npos ? tab : tab - start));
+    if (tab == std::string::npos) break;
+    start = tab + 1;
+  }
+  return cells;
+}
+
 }  // namespace sqltriage::test

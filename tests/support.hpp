@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -63,5 +64,16 @@ std::string shell_quote(const std::string& s);
 
 /// Whether an executable is on PATH.
 bool have_tool(const std::string& name);
+
+/// Whether a reference tool can be used: FAILs under CI=true when it is missing, otherwise
+/// WARNs and returns false so the caller can skip.
+bool tool_or_skip(const std::string& name);
+
+/// Runs the built `sqltriage ARGS` under `timeout`: a hang ends with exit code 124 instead of
+/// blocking the suite.
+CommandResult run_sqltriage(const std::string& args, int timeout_s = 120);
+
+/// The cells of one tab-separated line.
+std::vector<std::string> split_tabs(const std::string& line);
 
 }  // namespace sqltriage::test

@@ -33,7 +33,7 @@ struct EvtxScanOptions {
   /// Worker threads; 0 = the number of cores.
   unsigned threads = 0;
   /// Logs of more chunks than this are read in windows of this many 64 KiB chunks, in
-  /// parallel; 0 = the default (128 chunks, 8 MiB). Tests set it low to cover windowing.
+  /// parallel; 0 = the default (16 chunks, 1 MiB). Tests set it low to cover windowing.
   std::uint64_t window_chunks = 0;
 };
 

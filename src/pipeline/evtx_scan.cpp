@@ -27,9 +27,10 @@ namespace sqltriage {
 namespace {
 
 constexpr std::string_view kLogsDir = "C:\\Windows\\System32\\winevt\\Logs";
-// Files of more chunks than this are read as windows of this many chunks (8 MiB), each by
-// its own libevtx handle, so threads share a big log and memory stays per window.
-constexpr std::uint64_t kDefaultWindowChunks = 128;
+// Files of more chunks than this are read as windows of this many chunks (1 MiB), each by
+// its own libevtx handle, so threads share even a small log and memory stays per window
+// (a window's findings wait in memory until their turn to be written).
+constexpr std::uint64_t kDefaultWindowChunks = 16;
 // Damaged records listed one by one per file (and as many again for recovered records);
 // the rest are summarised in one "limit" entry.
 constexpr std::size_t kMaxRecordErrorsPerFile = 50;

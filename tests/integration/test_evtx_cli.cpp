@@ -37,18 +37,9 @@ using sqltriage::test::TempDir;
 // ---------------------------------------------------------------------------------------------
 // Running the tools
 
-/// Runs `sqltriage ARGS` under a time limit (a hang fails instead of blocking the suite).
-CommandResult run_sqltriage(const std::string& args) {
-  return run("timeout 120 " + shell_quote(SQLTRIAGE_BINARY) + " " + args);
-}
+using sqltriage::test::run_sqltriage;
 
-/// Whether evtxexport can be used: fails under CI=true when it is missing, warns otherwise.
-bool have_evtxexport() {
-  if (sqltriage::test::have_tool("evtxexport")) return true;
-  if (sqltriage::test::running_in_ci()) FAIL("evtxexport (libevtx-utils) missing under CI=true");
-  WARN("evtxexport not found, skipping");
-  return false;
-}
+bool have_evtxexport() { return sqltriage::test::tool_or_skip("evtxexport"); }
 
 /// The findings document on stdout, parsed; fails the test when it is not one JSON document.
 Json parse_document(const CommandResult& r) {

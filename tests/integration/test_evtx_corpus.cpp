@@ -43,14 +43,7 @@ std::vector<std::vector<std::string>> read_tsv(const fs::path& path) {
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> cells;
-    std::size_t start = 0;
-    for (;;) {
-      auto tab = line.find('\t', start);
-      cells.push_back(line.substr(start, tab == std::string::npos ? tab : tab - start));
-      if (tab == std::string::npos) break;
-      start = tab + 1;
-    }
+    const std::vector<std::string> cells = sqltriage::test::split_tabs(line);
     rows.push_back(std::move(cells));
   }
   return rows;

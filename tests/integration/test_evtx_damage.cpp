@@ -43,16 +43,9 @@ constexpr std::uint64_t kHeader = 4096;
 constexpr std::uint64_t kChunk = 65536;
 
 /// Runs `sqltriage evtx ARGS` under `timeout 60`: a hang ends with exit code 124.
-CommandResult evtx(const std::string& args) {
-  return run("timeout 60 " + shell_quote(SQLTRIAGE_BINARY) + " evtx " + args);
-}
+CommandResult evtx(const std::string& args) { return sqltriage::test::run_sqltriage("evtx " + args, 60); }
 
-bool have(const std::string& tool) {
-  if (sqltriage::test::have_tool(tool)) return true;
-  if (sqltriage::test::running_in_ci()) FAIL(tool << " (libevtx-utils) missing under CI=true");
-  WARN(tool << " not found, skipping");
-  return false;
-}
+bool have(const std::string& tool) { return sqltriage::test::tool_or_skip(tool); }
 
 /// The document on stdout. A crash or a hang leaves none, so this also catches those.
 Json document(const CommandResult& r) {
@@ -282,14 +275,7 @@ std::map<std::pair<std::string, std::string>, Recorded> recorded_summary() {
       header = false;
       continue;
     }
-    std::vector<std::string> cells;
-    std::size_t start = 0;
-    for (;;) {
-      auto tab = line.find('\t', start);
-      cells.push_back(line.substr(start, tab == std::string::npos ? tab : tab - start));
-      if (tab == std::string::npos) break;
-      start = tab + 1;
-    }
+    const std::vector<std::string> cells = sqltriage::test::split_tabs(line);
     REQUIRE(cells.size() >= 7);
     Recorded r;
     r.exit_status = std::stoi(cells[3]);
