@@ -23,6 +23,18 @@
 
 namespace sqltriage::evtx {
 
+/// Provider Names of the events sqltriage knows (the <Provider Name=...> of each event).
+namespace provider {
+inline constexpr std::string_view kSecurity = "Microsoft-Windows-Security-Auditing";
+inline constexpr std::string_view kEventlog = "Microsoft-Windows-Eventlog";
+inline constexpr std::string_view kServiceControlManager = "Service Control Manager";
+inline constexpr std::string_view kRemoteConnectionManager =
+    "Microsoft-Windows-TerminalServices-RemoteConnectionManager";
+inline constexpr std::string_view kLocalSessionManager =
+    "Microsoft-Windows-TerminalServices-LocalSessionManager";
+inline constexpr std::string_view kSysmon = "Microsoft-Windows-Sysmon";
+}  // namespace provider
+
 /// One event record: the <System> fields and the event's own fields as text.
 struct Event {
   std::uint16_t event_id = 0;               ///< EventID without Qualifiers

@@ -3,6 +3,7 @@
 
 #include "checks/evtx_parts.hpp"
 #include "sqltriage/checks.hpp"
+#include "sqltriage/evtx.hpp"
 
 namespace sqltriage::checks {
 namespace {
@@ -11,14 +12,12 @@ using detail::FileSubject;
 using detail::number_field;
 using detail::text_field;
 
-constexpr std::string_view kSysmon = "Microsoft-Windows-Sysmon";
-constexpr std::string_view kSecurity = "Microsoft-Windows-Security-Auditing";
-constexpr std::string_view kServiceControlManager = "Service Control Manager";
-constexpr std::string_view kEventlog = "Microsoft-Windows-Eventlog";
-constexpr std::string_view kRemoteConnectionManager =
-    "Microsoft-Windows-TerminalServices-RemoteConnectionManager";
-constexpr std::string_view kLocalSessionManager =
-    "Microsoft-Windows-TerminalServices-LocalSessionManager";
+using evtx::provider::kEventlog;
+using evtx::provider::kLocalSessionManager;
+using evtx::provider::kRemoteConnectionManager;
+using evtx::provider::kSecurity;
+using evtx::provider::kServiceControlManager;
+using evtx::provider::kSysmon;
 
 void executable_checks(Finding& f, const FileSubject& s) {
   if (s.path.empty()) return;

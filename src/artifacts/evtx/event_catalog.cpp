@@ -6,12 +6,12 @@ namespace sqltriage::evtx {
 
 namespace {
 
-constexpr std::string_view kSecurity = "Microsoft-Windows-Security-Auditing";
-constexpr std::string_view kEventlog = "Microsoft-Windows-Eventlog";
-constexpr std::string_view kScm = "Service Control Manager";
-constexpr std::string_view kRcm = "Microsoft-Windows-TerminalServices-RemoteConnectionManager";
-constexpr std::string_view kLsm = "Microsoft-Windows-TerminalServices-LocalSessionManager";
-constexpr std::string_view kSysmon = "Microsoft-Windows-Sysmon";
+using provider::kEventlog;
+using provider::kSecurity;
+using provider::kSysmon;
+constexpr std::string_view kScm = provider::kServiceControlManager;
+constexpr std::string_view kRcm = provider::kRemoteConnectionManager;
+constexpr std::string_view kLsm = provider::kLocalSessionManager;
 
 struct Entry {
   std::string_view provider;

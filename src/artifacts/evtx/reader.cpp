@@ -1,5 +1,6 @@
 // evtx::Reader: libevtx behind a small typed API.
 #include <array>
+#include <cstring>
 #include <fstream>
 #include <string_view>
 #include <system_error>
@@ -72,6 +73,31 @@ struct Reader::Impl {
     if (get_fn(rec, text.data(), size, err.out()) != 1) return false;
     return true;
   }
+  // The record's XML into `text`. libevtx computes a rendering's size by rendering it, so
+  // asking for the size first doubles the work: render into a buffer large enough for any
+  // ordinary record and ask for the size only when it is not.
+  bool render_xml(libevtx_record_t* rec, LibevtxError& err) {
+    if (xml.empty()) xml.resize(256 * 1024);  // kept at its largest size: never re-zeroed
+    if (libevtx_record_get_utf8_xml_string(rec, xml.data(), xml.size(), err.out()) != 1) {
+      std::size_t size = 0;
+      if (libevtx_record_get_utf8_xml_string_size(rec, &size, err.out()) != 1 || size == 0)
+        return false;
+      if (size > xml.size()) xml.resize(size);
+      if (libevtx_record_get_utf8_xml_string(rec, xml.data(), xml.size(), err.out()) != 1)
+        return false;
+    }
+    const auto* nul = static_cast<const std::uint8_t*>(std::memchr(xml.data(), 0, xml.size()));
+    xml_length = nul != nullptr ? static_cast<std::size_t>(nul - xml.data()) : xml.size();
+    return true;
+  }
+
+  std::vector<std::uint8_t> xml;  // the last record's XML rendering
+  std::size_t xml_length = 0;
+
+  std::string_view xml_view() const {
+    return {reinterpret_cast<const char*>(xml.data()), xml_length};
+  }
+
   std::string_view text_view() const {
     // libevtx sizes include the terminating NUL.
     std::size_t n = text.empty() ? 0 : text.size() - 1;
@@ -150,8 +176,7 @@ std::optional<Event> Reader::read(std::size_t index, bool recovered, const Prefi
 
   if (keep && !keep(static_cast<std::uint16_t>(event_id), provider, written)) return std::nullopt;
 
-  if (!impl_->fetch(libevtx_record_get_utf8_xml_string_size, libevtx_record_get_utf8_xml_string,
-                    raw, err))
+  if (!impl_->render_xml(raw, err))
     impl_->fail(which + ": cannot render the record's XML", err, known_offset);
 
   Event e;
@@ -159,7 +184,7 @@ std::optional<Event> Reader::read(std::size_t index, bool recovered, const Prefi
   e.recovered = recovered;
   e.time_created = written;
   try {
-    parse_event_xml(impl_->text_view(), e);
+    parse_event_xml(impl_->xml_view(), e);
   } catch (const std::exception& ex) {
     throw ArtifactError(impl_->display_path, which + ": " + ex.what(), known_offset);
   }
