@@ -84,8 +84,6 @@ class Reader {
   /// Records libevtx can index, and records it recovered from free space.
   std::size_t record_count() const;
   std::size_t recovered_count() const;
-  /// File header flags say the file was not closed cleanly (dirty), when known.
-  bool is_dirty() const;
 
   /// Reads record `index` (of the recovered records when `recovered`). Returns std::nullopt
   /// when `keep` rejects it (then no XML is rendered). Throws ArtifactError for a damaged

@@ -137,12 +137,6 @@ Reader::~Reader() = default;
 std::size_t Reader::record_count() const { return static_cast<std::size_t>(impl_->records); }
 std::size_t Reader::recovered_count() const { return static_cast<std::size_t>(impl_->recovered); }
 
-bool Reader::is_dirty() const {
-  std::uint32_t flags = 0;
-  if (libevtx_file_get_flags(impl_->file.get(), &flags, nullptr) != 1) return false;
-  return (flags & LIBEVTX_FILE_FLAG_IS_DIRTY) != 0;
-}
-
 std::optional<Event> Reader::read(std::size_t index, bool recovered, const Prefilter& keep) {
   LibevtxError err;
   libevtx_record_t* raw = nullptr;
