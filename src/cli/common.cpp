@@ -70,6 +70,13 @@ Output::Output(const CommonOptions& o) {
     out = &file_;
   }
   sink_ = o.jsonl ? make_jsonl_writer(*out) : make_json_writer(*out);
+  out_ = out;
+  name_ = o.output.empty() ? "standard output" : o.output;
+}
+
+void Output::finish() {
+  out_->flush();
+  if (out_->fail()) throw UsageError("cannot write the findings document to " + name_);
 }
 
 int exit_code(bool nothing_readable, Severity max_severity, std::optional<Severity> threshold) {

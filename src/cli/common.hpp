@@ -53,8 +53,13 @@ class Output {
   /// Throws UsageError when the output file cannot be created.
   explicit Output(const CommonOptions& o);
   FindingSink& sink() { return *sink_; }
+  /// Flushes; throws UsageError when the document could not be written whole (disk full,
+  /// closed pipe), so a lost document never exits 0.
+  void finish();
 
  private:
+  std::ostream* out_ = nullptr;
+  std::string name_;
   std::ofstream file_;
   std::unique_ptr<FindingSink> sink_;
 };

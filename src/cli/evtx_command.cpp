@@ -65,6 +65,7 @@ Runner register_evtx(CLI::App& app) {
     auto threshold = fail_on(args->common);
     Output out(args->common);
     auto outcome = scan_evtx(opt, "evtx", out.sink());
+    out.finish();
     const auto& st = outcome.stats;
     spdlog::info("{} files, {} records, {} findings, {} errors in {:.2f} s", st.files, st.records,
                  st.findings, st.errors, st.elapsed_s);

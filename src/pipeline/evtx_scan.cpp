@@ -57,6 +57,7 @@ struct UnitResult {
   std::vector<ErrorEntry> errors;
   std::uint64_t records = 0;
   std::uint64_t readable = 0;  // records libevtx read without error
+  std::uint64_t unread_declared = 0;  // records chunk headers declare that libevtx skipped
   std::vector<ErrorEntry> damaged[2];  // unreadable records, then unreadable recovered ones
   bool opened = false;  // the file opened, counted once per file
   std::size_t artifact = 0;
@@ -244,7 +245,7 @@ class EvtxScan {
                              evtx::chunk_window(a.source, *a.layout, u.first_chunk, u.last_chunk),
                              a.display);
       r.opened = u.whole_file || (u.first_chunk == 0 && !u.recovered);
-      if (!u.recovered) check_integrity(a, u, r);
+      if (!u.recovered) check_integrity(a, u, reader->record_count(), r);
       if (u.whole_file || !u.recovered) read_range(*reader, a, false, reader->record_count(), shift, where, r);
       if (opt_.recover && (u.whole_file || u.recovered))
         read_range(*reader, a, true, reader->recovered_count(), shift, where, r);
@@ -257,8 +258,11 @@ class EvtxScan {
     return r;
   }
 
-  // Chunks libevtx skipped or whose checksums fail, named with their offsets.
-  void check_integrity(const Artifact& a, const Unit& u, UnitResult& r) {
+  // Chunks libevtx skipped or whose checksums fail, named with their offsets, and records
+  // the chunks declare that libevtx did not return (it stops reading a chunk at the first
+  // record it cannot parse).
+  void check_integrity(const Artifact& a, const Unit& u, std::size_t records_read,
+                       UnitResult& r) {
     std::shared_ptr<const ByteSource> source = a.source;
     std::optional<evtx::FileLayout> layout = a.layout;
     if (u.whole_file) {
@@ -267,8 +271,10 @@ class EvtxScan {
     }
     if (!layout) return;
     const std::uint64_t last = u.whole_file ? layout->file_chunks : u.last_chunk;
-    for (auto& p : evtx::check_chunks(*source, *layout, u.first_chunk, last, u.first_chunk == 0))
+    auto report = evtx::check_chunks(*source, *layout, u.first_chunk, last, u.first_chunk == 0);
+    for (auto& p : report.problems)
       r.errors.push_back(error_at(a.display, std::move(p.code), std::move(p.message), p.offset));
+    if (report.declared_records > records_read) r.unread_declared = report.declared_records - records_read;
   }
 
   void read_range(evtx::Reader& reader, const Artifact& a, bool recovered, std::size_t count,
@@ -328,7 +334,16 @@ class EvtxScan {
         if (++damaged_[recovered] <= kMaxRecordErrorsPerFile) emit_error(e);
     }
     for (const auto& e : r.errors) emit_error(e);
+    unread_declared_ += r.unread_declared;
     if (r.last_of_file) {
+      if (unread_declared_ > 0) {
+        emit_error(error_at(artifacts_[r.artifact].display, "unread_records",
+                            std::to_string(unread_declared_) +
+                                " records that the chunk headers declare were not read: libevtx "
+                                "stops reading a chunk at a record it cannot parse (--recover may "
+                                "find some)"));
+        unread_declared_ = 0;
+      }
       for (int recovered = 0; recovered < 2; ++recovered) {
         if (damaged_[recovered] <= kMaxRecordErrorsPerFile) continue;
         emit_error(error_at(artifacts_[r.artifact].display, "limit",
@@ -355,6 +370,7 @@ class EvtxScan {
   ScanOutcome outcome_;
   std::size_t damaged_[2] = {0, 0};  // unreadable records of the file being consumed
   std::uint64_t readable_ = 0;       // records read without error, all files
+  std::uint64_t unread_declared_ = 0;  // of the file being consumed
 };
 
 }  // namespace

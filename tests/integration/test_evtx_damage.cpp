@@ -223,8 +223,8 @@ class Bench {
     CHECK(!named.empty());
     for (const auto& e : named) {
       CHECK(!e["message"].get<std::string>().empty());
-      const std::set<std::string> codes = {"open_failed", "record", "truncated", "corrupt_chunk",
-                                           "limit"};
+      const std::set<std::string> codes = {"open_failed", "record",        "truncated",
+                                           "corrupt_chunk", "unread_records", "limit"};
       CHECK(codes.count(e["code"].get<std::string>()) == 1);
     }
     // The good log is never blamed.

@@ -18,6 +18,10 @@ std::uint32_t le32(const std::uint8_t* p) {
          static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
 }
 
+std::uint64_t le64(const std::uint8_t* p) {
+  return static_cast<std::uint64_t>(le32(p)) | static_cast<std::uint64_t>(le32(p + 4)) << 32;
+}
+
 std::string hex32(std::uint32_t v) {
   std::array<char, 16> buf{};
   std::snprintf(buf.data(), buf.size(), "0x%08x", v);
@@ -26,9 +30,10 @@ std::string hex32(std::uint32_t v) {
 
 }  // namespace
 
-std::vector<ChunkProblem> check_chunks(const ByteSource& src, const FileLayout& layout,
-                                       std::uint64_t first, std::uint64_t last, bool whole_file) {
-  std::vector<ChunkProblem> out;
+ChunkReport check_chunks(const ByteSource& src, const FileLayout& layout, std::uint64_t first,
+                         std::uint64_t last, bool whole_file) {
+  ChunkReport report;
+  std::vector<ChunkProblem>& out = report.problems;
   if (whole_file && layout.header_chunks > layout.file_chunks) {
     out.push_back({"truncated", kFileHeaderSize + layout.file_chunks * kChunkSize,
                    "the file header declares " + std::to_string(layout.header_chunks) +
@@ -61,6 +66,11 @@ std::vector<ChunkProblem> check_chunks(const ByteSource& src, const FileLayout& 
                          ": libevtx does not read its records (--recover may find some)"});
       continue;
     }
+    const std::uint64_t first_number = le64(chunk.data() + 8);
+    const std::uint64_t last_number = le64(chunk.data() + 16);
+    // A record takes at least 24 bytes of a chunk's 65024 record bytes.
+    if (last_number >= first_number && last_number - first_number < 65024 / 24)
+      report.declared_records += last_number - first_number + 1;
     const std::uint32_t stored_header = le32(chunk.data() + 124);
     uLong header_crc = ::crc32(0L, chunk.data(), 120);
     header_crc = ::crc32(header_crc, chunk.data() + 128, kChunkHeaderSize - 128);
@@ -87,7 +97,7 @@ std::vector<ChunkProblem> check_chunks(const ByteSource& src, const FileLayout& 
                          "): records were altered or damaged after they were written"});
     }
   }
-  return out;
+  return report;
 }
 
 }  // namespace sqltriage::evtx

@@ -22,12 +22,19 @@ struct ChunkProblem {
   std::string message;
 };
 
+struct ChunkReport {
+  std::vector<ChunkProblem> problems;
+  /// Records the signed chunks' headers declare (last minus first event record number, plus
+  /// one, for chunks whose numbers are plausible): what a reader should return from them.
+  std::uint64_t declared_records = 0;
+};
+
 /// Checks chunks [first, last): those the header declares must be whole, signed and match
 /// their checksums; past the declared count (normal in a live log, whose header lags) only
 /// chunks that carry a signature are checked. With `whole_file`, also that the file holds
 /// every chunk the header declares. Never throws for damage; I/O errors of the
 /// source propagate.
-std::vector<ChunkProblem> check_chunks(const ByteSource& src, const FileLayout& layout,
-                                       std::uint64_t first, std::uint64_t last, bool whole_file);
+ChunkReport check_chunks(const ByteSource& src, const FileLayout& layout, std::uint64_t first,
+                         std::uint64_t last, bool whole_file);
 
 }  // namespace sqltriage::evtx
