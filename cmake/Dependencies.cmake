@@ -15,7 +15,11 @@ pkg_check_modules(LIBBFIO REQUIRED IMPORTED_TARGET libbfio)
 find_package(ZLIB REQUIRED)
 # tcmalloc (gperftools): libevtx builds a tree of small allocations for every record, and
 # glibc's malloc/free took ~45% of the CPU of a scan; tcmalloc halves the scan's time.
-pkg_check_modules(TCMALLOC REQUIRED IMPORTED_TARGET libtcmalloc_minimal)
+# Off for sanitizer and valgrind builds, which bring their own allocator (the debug preset).
+option(SQLTRIAGE_TCMALLOC "Link the sqltriage binary with tcmalloc" ON)
+if(SQLTRIAGE_TCMALLOC)
+  pkg_check_modules(TCMALLOC REQUIRED IMPORTED_TARGET libtcmalloc_minimal)
+endif()
 if(SQLTRIAGE_BUILD_TESTS)
   find_package(Catch2 2 CONFIG REQUIRED)
 endif()

@@ -26,9 +26,16 @@ class ArtifactError : public std::runtime_error {
 };
 
 /// Thrown when an evidence argument cannot be opened at all (exit code 3).
+/// what() is "<path>: <detail>".
 class EvidenceError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  EvidenceError(const std::string& path, std::string detail)
+      : std::runtime_error(path + ": " + detail), detail_(std::move(detail)) {}
+  /// The reason without the path.
+  const std::string& detail() const noexcept { return detail_; }
+
+ private:
+  std::string detail_;
 };
 
 }  // namespace sqltriage

@@ -26,6 +26,14 @@ void executable_checks(Finding& f, const FileSubject& s) {
   detail::check_known_name_wrong_folder(f, s);
 }
 
+// The account a new process runs as: Sysmon's User; 4688's Target account (Windows 10 and
+// later), or its Subject when the Target is empty.
+std::string process_account(const nlohmann::ordered_json& data) {
+  if (auto user = text_field(data, "User")) return *user;
+  auto target = detail::account(data, "TargetDomainName", "TargetUserName");
+  return target.empty() ? detail::account(data, "SubjectDomainName", "SubjectUserName") : target;
+}
+
 void process_creation(Finding& f, std::string_view image_field, std::string_view parent_field,
                       std::string_view original_field) {
   const auto image = text_field(f.data, image_field).value_or("");
@@ -33,6 +41,7 @@ void process_creation(Finding& f, std::string_view image_field, std::string_view
   if (const auto parent = text_field(f.data, parent_field)) {
     detail::check_web_server_parent(f, image, *parent);
   }
+  detail::check_web_identity_shell(f, image, process_account(f.data));
   executable_checks(f, {FileSubject::Kind::process_image, image, {}});
   if (!original_field.empty()) {
     if (const auto original = text_field(f.data, original_field)) {

@@ -42,6 +42,10 @@ void check_web_server_parent(Finding& f, std::string_view image, std::string_vie
 /// renamed_binary: Sysmon OriginalFileName against the image's file name.
 void check_renamed_binary(Finding& f, std::string_view image, std::string_view original_name);
 
+/// web_identity_shell: `image` (a shell or reconnaissance tool) ran as `account`, a web
+/// application identity (IIS APPPOOL\*, IUSR, ...).
+void check_web_identity_shell(Finding& f, std::string_view image, std::string_view account);
+
 /// internet_download: a Zone.Identifier with ZoneId 3 or 4 (Sysmon 15's ZoneId/HostUrl).
 void check_internet_download(Finding& f);
 

@@ -24,7 +24,7 @@ void add_common_options(CLI::App& cmd, CommonOptions& o, bool with_time, bool wi
                    "Only records naming this file: a basename (sqlserver.exe) or a full path")
         ->type_name("NAME|PATH");
   }
-  cmd.add_option("--threads", o.threads, "Worker threads (default: number of cores)")
+  cmd.add_option("--threads", o.threads, "Worker threads (default and 0: the number of cores)")
       ->type_name("N");
 }
 

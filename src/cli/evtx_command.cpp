@@ -47,7 +47,8 @@ Runner register_evtx(CLI::App& app) {
       "Examples:\n"
       "  sqltriage evtx /mnt/snapshot --target sqlserver.exe\n"
       "  sqltriage evtx Security.evtx System.evtx --pivot 2023-02-20T14:03:11Z --window 2h\n"
-      "  sqltriage evtx ./logs --event-id 4624,4625 --jsonl -o logons.jsonl --fail-on high");
+      "  sqltriage evtx ./logs --event-id 4624,4625 --jsonl -o logons.jsonl --fail-on high\n"
+      "  sqltriage evtx -- -odd-name.evtx        (-- ends the options: inputs starting with '-')");
   return [args]() {
     if (args->all && !args->event_ids.empty())
       throw UsageError("--all and --event-id cannot be combined");

@@ -9,10 +9,10 @@ std::unique_ptr<Evidence> open_evidence(const std::filesystem::path& path) {
   std::error_code ec;
   auto status = std::filesystem::status(path, ec);
   if (ec || status.type() == std::filesystem::file_type::not_found)
-    throw EvidenceError(path.string() + ": no such file or folder");
+    throw EvidenceError(path.string(), "no such file or folder");
   if (std::filesystem::is_directory(status)) {
     std::filesystem::directory_iterator probe(path, ec);
-    if (ec) throw EvidenceError(path.string() + ": cannot list folder: " + ec.message());
+    if (ec) throw EvidenceError(path.string(), "cannot list folder: " + ec.message());
     if (auto root = evidence::find_windows_root(path))
       return std::make_unique<evidence::DirectoryEvidence>(path, *root);
     return std::make_unique<evidence::LooseEvidence>(path, true);

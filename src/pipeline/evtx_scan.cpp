@@ -110,7 +110,7 @@ class EvtxScan {
         collect(*ev, early_errors);
       } catch (const EvidenceError& e) {
         header.evidence.push_back({input.string(), "unreadable"});
-        early_errors.push_back(error_at(input.string(), "open_failed", e.what()));
+        early_errors.push_back(error_at(input.string(), "open_failed", e.detail()));
       }
     }
     sink_.begin(header);

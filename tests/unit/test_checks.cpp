@@ -373,9 +373,10 @@ TEST_CASE("benign process starts raise nothing", "[checks][evtx]") {
             .checks.empty());
   CHECK(checked(sysmon_process("C:\\Program Files\\Acme\\agent.exe", kServices, "agent.exe"))
             .checks.empty());
-  CHECK(checked(sysmon_process("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
-                               "C:\\Windows\\explorer.exe", "PowerShell.EXE"))
-            .checks.empty());
+  auto interactive = sysmon_process("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+                                    "C:\\Windows\\explorer.exe", "PowerShell.EXE");
+  interactive["User"] = "CORP\\alice";  // an administrator's own shell
+  CHECK(checked(interactive).checks.empty());
   // Defender runs from ProgramData: a well-known binary at home is not "user-writable".
   CHECK(checked(sysmon_process(
                     "C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.23050.5-0\\"
@@ -391,12 +392,13 @@ TEST_CASE("benign process starts raise nothing", "[checks][evtx]") {
 
 TEST_CASE("web_server_parent: what a web server worker starts", "[checks][evtx]") {
   const auto shell = checked(sysmon_process("C:\\Windows\\System32\\cmd.exe", kW3wp, "Cmd.Exe"));
-  CHECK(ids(shell) == Ids{"web_server_parent"});
+  // Its child runs as the application pool: web_identity_shell fires beside it.
+  CHECK(ids(shell) == Ids{"web_identity_shell", "web_server_parent"});
   CHECK(checked(sysmon_process("C:\\Windows\\System32\\whoami.exe",
                                "C:\\Program Files\\Apache Software Foundation\\Tomcat 9.0\\bin\\"
                                "tomcat9.exe",
                                "whoami.exe"))
-            .checks.size() == 1);
+            .checks.size() == 2);
   // ASP.NET compiling pages and console hosts are normal children of w3wp.exe.
   CHECK(checked(sysmon_process("C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\csc.exe",
                                kW3wp, "csc.exe"))
