@@ -31,6 +31,13 @@ class FindingSink {
   virtual ~FindingSink() = default;
   virtual void begin(const DocumentHeader& header) = 0;
   virtual void finding(const Finding& f) = 0;
+  /// The same finding with `object_text` = to_json_text(to_json(f)) already rendered (by a
+  /// worker thread, so that rendering runs in parallel). Writers that emit that text
+  /// override this; the default calls finding(f).
+  virtual void finding(const Finding& f, const std::string& object_text) {
+    (void)object_text;
+    finding(f);
+  }
   virtual void error(const ErrorEntry& e) = 0;
   virtual void end(const RunStats& stats) = 0;
 };

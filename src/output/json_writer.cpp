@@ -22,10 +22,11 @@ class JsonWriter final : public FindingSink {
     write(text);
   }
 
-  void finding(const Finding& f) override {
-    std::string line = findings_written_ == 0 ? "\n" : ",\n";
-    line += to_json_text(to_json(f));
-    write(line);
+  void finding(const Finding& f) override { finding(f, to_json_text(to_json(f))); }
+
+  void finding(const Finding&, const std::string& object_text) override {
+    write(findings_written_ == 0 ? "\n" : ",\n");
+    write(object_text);
     ++findings_written_;
   }
 

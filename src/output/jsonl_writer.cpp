@@ -15,7 +15,17 @@ class JsonlWriter final : public FindingSink {
 
   void begin(const DocumentHeader& header) override { write_line(tagged("header", to_json(header))); }
 
-  void finding(const Finding& f) override { write_line(tagged("finding", to_json(f))); }
+  void finding(const Finding& f) override { finding(f, to_json_text(to_json(f))); }
+
+  void finding(const Finding&, const std::string& object_text) override {
+    // {"record_type":"finding", then the finding's members: its text without the '{'.
+    std::string line = "{\"record_type\":\"finding\"";
+    if (object_text.size() > 2) line += ',';
+    line.append(object_text, 1, std::string::npos);
+    line += '\n';
+    out_.write(line.data(), static_cast<std::streamsize>(line.size()));
+    out_.flush();
+  }
 
   void error(const ErrorEntry& e) override { write_line(tagged("error", to_json(e))); }
 

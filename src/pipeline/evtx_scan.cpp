@@ -21,6 +21,7 @@
 #include "sqltriage/error.hpp"
 #include "sqltriage/evidence.hpp"
 #include "sqltriage/evtx.hpp"
+#include "sqltriage/json_text.hpp"
 
 namespace sqltriage {
 
@@ -54,6 +55,7 @@ struct Unit {
 
 struct UnitResult {
   std::vector<Finding> findings;
+  std::vector<std::string> rendered;  // each finding's JSON text, made by the worker
   std::vector<ErrorEntry> errors;
   std::uint64_t records = 0;
   std::uint64_t readable = 0;  // records libevtx read without error
@@ -302,6 +304,7 @@ class EvtxScan {
       Finding f = evtx::make_finding(*ev, a.display);
       if (opt_.target && !names_target(f)) continue;
       checks::apply_evtx_checks(f);
+      r.rendered.push_back(to_json_text(to_json(f)));
       r.findings.push_back(std::move(f));
     }
   }
@@ -324,10 +327,10 @@ class EvtxScan {
     if (r.opened) ++outcome_.stats.files;
     outcome_.stats.records += r.records;
     readable_ += r.readable;
-    for (auto& f : r.findings) {
-      outcome_.max_severity = std::max(outcome_.max_severity, f.severity);
+    for (std::size_t i = 0; i < r.findings.size(); ++i) {
+      outcome_.max_severity = std::max(outcome_.max_severity, r.findings[i].severity);
       ++outcome_.stats.findings;
-      sink_.finding(f);
+      sink_.finding(r.findings[i], r.rendered[i]);
     }
     for (int recovered = 0; recovered < 2; ++recovered) {
       for (const auto& e : r.damaged[recovered])
