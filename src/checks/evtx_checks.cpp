@@ -2,6 +2,7 @@
 #include <string>
 
 #include "checks/evtx_parts.hpp"
+#include "checks/windows_path.hpp"
 #include "sqltriage/checks.hpp"
 #include "sqltriage/evtx.hpp"
 
@@ -57,6 +58,30 @@ void service_install(Finding& f, std::string_view binary_field) {
                         text_field(f.data, "ServiceName").value_or("")});
 }
 
+// Sysmon 13 writing a service's ImagePath/ServiceDll or a Run/RunOnce value: the data is
+// what Windows will start, so it gets the same checks as a service install or a process.
+void registry_value_set(Finding& f) {
+  const auto key = text_field(f.data, "TargetObject").value_or("");
+  const auto data = text_field(f.data, "Details").value_or("");
+  if (key.empty() || data.empty()) return;
+  const auto parts = detail::path_components(key);  // lower-case components
+  const auto name = parts.empty() ? std::string() : parts.back();
+  for (std::size_t i = 0; i + 2 < parts.size(); ++i) {
+    if (parts[i] == "services" && (name == "imagepath" || name == "servicedll")) {
+      executable_checks(f, {FileSubject::Kind::service_binary, executable_from_command(data),
+                            std::string(basename(key.substr(0, key.find_last_of('\\'))))});
+      return;
+    }
+  }
+  for (std::size_t i = 0; i + 2 < parts.size(); ++i) {
+    if (parts[i] == "currentversion" && (parts[i + 1] == "run" || parts[i + 1] == "runonce")) {
+      executable_checks(f, {FileSubject::Kind::autorun, executable_from_command(data),
+                            std::string(basename(key))});
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 void apply_evtx_checks(Finding& f) {
@@ -70,6 +95,7 @@ void apply_evtx_checks(Finding& f) {
       if (!target.empty())
         detail::check_lookalike_name(f, {FileSubject::Kind::created_file, target, {}});
     }
+    if (*id == 13) registry_value_set(f);
     if (*id == 15) detail::check_internet_download(f);
   } else if (iequals(provider, kSecurity)) {
     if (*id == 4688) process_creation(f, "NewProcessName", "ParentProcessName", "");

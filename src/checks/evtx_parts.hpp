@@ -25,10 +25,10 @@ std::string account(const nlohmann::ordered_json& data, std::string_view domain_
 
 /// What a path is in the event, for the reason sentence and the ATT&CK mapping.
 struct FileSubject {
-  enum class Kind { process_image, service_binary, created_file };
+  enum class Kind { process_image, service_binary, created_file, autorun };
   Kind kind = Kind::process_image;
   std::string path;     ///< as logged (for services: the executable of the ImagePath)
-  std::string service;  ///< service name, for service binaries
+  std::string service;  ///< service name, for service binaries; value name, for autoruns
 };
 
 /// user_writable_path (process images and service binaries).

@@ -24,6 +24,8 @@ std::string describe(const FileSubject& s) {
                                : "Service \"" + s.service + "\" binary " + s.path;
     case FileSubject::Kind::created_file:
       return "Created file " + s.path;
+    case FileSubject::Kind::autorun:
+      return "Run key value \"" + s.service + "\" starts " + s.path;
   }
   return s.path;
 }
@@ -73,6 +75,7 @@ void check_user_writable_path(Finding& f, const FileSubject& s) {
                {},
                describe(s) + " lies in a user-writable or web-served folder."};
   if (s.kind == FileSubject::Kind::service_binary) hit.attack.push_back("T1543.003");
+  if (s.kind == FileSubject::Kind::autorun) hit.attack.push_back("T1547.001");
   f.add_check(std::move(hit));
 }
 
