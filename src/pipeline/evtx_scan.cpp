@@ -241,13 +241,15 @@ class EvtxScan {
     if (!u.whole_file)
       where = "chunks " + std::to_string(u.first_chunk) + "-" + std::to_string(u.last_chunk - 1) + ", ";
     try {
+      // One open file serves libevtx and the chunk check.
+      const auto source = u.whole_file ? evtx::open_log_file(a.host, a.display) : a.source;
       std::unique_ptr<evtx::Reader> reader =
-          u.whole_file ? std::make_unique<evtx::Reader>(a.host, a.display)
+          u.whole_file ? std::make_unique<evtx::Reader>(source, a.display)
                        : std::make_unique<evtx::Reader>(
-                             evtx::chunk_window(a.source, *a.layout, u.first_chunk, u.last_chunk),
+                             evtx::chunk_window(source, *a.layout, u.first_chunk, u.last_chunk),
                              a.display);
       r.opened = u.whole_file || (u.first_chunk == 0 && !u.recovered);
-      if (!u.recovered) check_integrity(a, u, reader->record_count(), r);
+      if (!u.recovered) check_integrity(*source, a, u, reader->record_count(), r);
       if (u.whole_file || !u.recovered) read_range(*reader, a, false, reader->record_count(), shift, where, r);
       if (opt_.recover && (u.whole_file || u.recovered))
         read_range(*reader, a, true, reader->recovered_count(), shift, where, r);
@@ -263,17 +265,12 @@ class EvtxScan {
   // Chunks libevtx skipped or whose checksums fail, named with their offsets, and records
   // the chunks declare that libevtx did not return (it stops reading a chunk at the first
   // record it cannot parse).
-  void check_integrity(const Artifact& a, const Unit& u, std::size_t records_read,
-                       UnitResult& r) {
-    std::shared_ptr<const ByteSource> source = a.source;
-    std::optional<evtx::FileLayout> layout = a.layout;
-    if (u.whole_file) {
-      source = open_host_file(a.host);
-      layout = evtx::read_layout(*source);
-    }
+  void check_integrity(const ByteSource& source, const Artifact& a, const Unit& u,
+                       std::size_t records_read, UnitResult& r) {
+    const auto layout = u.whole_file ? evtx::read_layout(source) : a.layout;
     if (!layout) return;
     const std::uint64_t last = u.whole_file ? layout->file_chunks : u.last_chunk;
-    auto report = evtx::check_chunks(*source, *layout, u.first_chunk, last, u.first_chunk == 0);
+    auto report = evtx::check_chunks(source, *layout, u.first_chunk, last, u.first_chunk == 0);
     for (auto& p : report.problems)
       r.errors.push_back(error_at(a.display, std::move(p.code), std::move(p.message), p.offset));
     if (report.declared_records > records_read) r.unread_declared = report.declared_records - records_read;

@@ -33,21 +33,6 @@ std::string describe_unopenable(const ByteSource& src) {
   return "is not a readable EVTX file";
 }
 
-std::shared_ptr<const ByteSource> open_or_throw(const std::filesystem::path& p,
-                                                const std::string& display) {
-  std::error_code ec;
-  const auto st = std::filesystem::status(p, ec);
-  if (std::filesystem::is_directory(st)) throw ArtifactError(display, "is a folder, not an EVTX file", 0);
-  // Opening a FIFO would block and a device is not a log file: only regular files are read.
-  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
-    throw ArtifactError(display, "is not a regular file (FIFO, socket or device), not read", 0);
-  try {
-    return open_host_file(p);
-  } catch (const std::system_error& e) {
-    throw ArtifactError(display, std::string("cannot be opened for reading: ") + e.code().message());
-  }
-}
-
 }  // namespace
 
 struct Reader::Impl {
@@ -106,8 +91,23 @@ struct Reader::Impl {
   }
 };
 
+std::shared_ptr<const ByteSource> open_log_file(const std::filesystem::path& p,
+                                                const std::string& display) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(p, ec);
+  if (std::filesystem::is_directory(st)) throw ArtifactError(display, "is a folder, not an EVTX file", 0);
+  // Opening a FIFO would block and a device is not a log file: only regular files are read.
+  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
+    throw ArtifactError(display, "is not a regular file (FIFO, socket or device), not read", 0);
+  try {
+    return open_host_file(p);
+  } catch (const std::system_error& e) {
+    throw ArtifactError(display, std::string("cannot be opened for reading: ") + e.code().message());
+  }
+}
+
 Reader::Reader(const std::filesystem::path& host_path, std::string display_path)
-    : Reader(open_or_throw(host_path, display_path), display_path) {}
+    : Reader(open_log_file(host_path, display_path), display_path) {}
 
 Reader::Reader(std::shared_ptr<const ByteSource> source, std::string display_path)
     : impl_(std::make_unique<Impl>()) {
