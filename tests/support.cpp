@@ -1,10 +1,11 @@
 #include "support.hpp"
 
+#include <sys/wait.h>
+
 #include <array>
 #include <fstream>
 #include <random>
 #include <sstream>
-#include <sys/wait.h>
 
 namespace sqltriage::test {
 
@@ -70,7 +71,8 @@ bool have_tool(const std::string& name) {
 
 bool tool_or_skip(const std::string& name) {
   if (have_tool(name)) return true;
-  if (running_in_ci()) FAIL(name << " is missing under CI=true (scripts/install-deps.sh installs it)");
+  if (running_in_ci())
+    FAIL(name << " is missing under CI=true (scripts/install-deps.sh installs it)");
   WARN(name << " not found, skipping");
   return false;
 }

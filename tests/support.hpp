@@ -1,13 +1,12 @@
 // Shared helpers for the test suite: where the corpus is, temporary folders, running tools.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 namespace sqltriage::test {
 
@@ -32,9 +31,9 @@ inline std::optional<std::filesystem::path> corpus_or_skip(const std::string& re
   return std::nullopt;
 }
 
-#define SQLTRIAGE_REQUIRE_CORPUS(var, rel)                          \
-  auto var##_opt = ::sqltriage::test::corpus_or_skip(rel);          \
-  if (!var##_opt) return;                                           \
+#define SQLTRIAGE_REQUIRE_CORPUS(var, rel)                 \
+  auto var##_opt = ::sqltriage::test::corpus_or_skip(rel); \
+  if (!var##_opt) return;                                  \
   const std::filesystem::path var = *var##_opt
 
 /// A fresh temporary folder removed when the object goes out of scope.

@@ -10,13 +10,12 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "sqltriage/byte_source.hpp"
 #include "sqltriage/filetime.hpp"
@@ -59,7 +58,7 @@ struct Event {
   std::vector<std::pair<std::string, std::string>> fields;
   /// Byte offset of the record in the file, when libevtx knows it (20181227 mostly does not).
   std::optional<std::uint64_t> offset;
-  bool recovered = false;    ///< came from libevtx's recovered (deleted/slack) records
+  bool recovered = false;  ///< came from libevtx's recovered (deleted/slack) records
 };
 
 /// Looks a field up by name; nullptr when absent.

@@ -50,6 +50,7 @@ const std::vector<std::string>& standard_evtx_logs();
 
 /// Runs the scan, calling sink.begin / finding / error / end. Never throws for bad
 /// evidence: unreadable inputs, files and records become error entries.
-ScanOutcome scan_evtx(const EvtxScanOptions& options, const std::string& command, FindingSink& sink);
+ScanOutcome scan_evtx(const EvtxScanOptions& options, const std::string& command,
+                      FindingSink& sink);
 
 }  // namespace sqltriage

@@ -7,12 +7,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "sqltriage/filetime.hpp"
 
@@ -39,20 +38,20 @@ struct ArtifactRef {
 
 /// One check that fired on a finding: why its severity was raised.
 struct CheckHit {
-  std::string id;                   ///< stable check identifier, e.g. "web_server_parent"
+  std::string id;  ///< stable check identifier, e.g. "web_server_parent"
   Severity severity = Severity::info;
   std::vector<std::string> attack;  ///< MITRE ATT&CK technique IDs, e.g. "T1505.003"
   std::string reason;               ///< one readable sentence naming the evidence
 };
 
 struct Finding {
-  std::string type;                  ///< e.g. "evtx.process_creation"; see docs/findings.md
+  std::string type;  ///< e.g. "evtx.process_creation"; see docs/findings.md
   Severity severity = Severity::info;
-  std::optional<Filetime> time;      ///< the event's own time (UTC FILETIME)
-  std::string summary;               ///< one readable line
+  std::optional<Filetime> time;  ///< the event's own time (UTC FILETIME)
+  std::string summary;           ///< one readable line
   ArtifactRef artifact;
   nlohmann::ordered_json data = nlohmann::ordered_json::object();
-  std::vector<std::string> attack;   ///< union of the checks' techniques
+  std::vector<std::string> attack;  ///< union of the checks' techniques
   std::vector<CheckHit> checks;
 
   /// Records a check hit: raises severity to at least hit.severity and merges its techniques.
@@ -71,11 +70,11 @@ struct ErrorEntry {
 
 /// Totals reported at the end of a run.
 struct RunStats {
-  std::uint64_t files = 0;         ///< artifacts opened successfully
-  std::uint64_t records = 0;       ///< records examined
-  std::uint64_t findings = 0;      ///< findings emitted
-  std::uint64_t errors = 0;        ///< error entries emitted
-  double elapsed_s = 0.0;          ///< wall-clock seconds
+  std::uint64_t files = 0;     ///< artifacts opened successfully
+  std::uint64_t records = 0;   ///< records examined
+  std::uint64_t findings = 0;  ///< findings emitted
+  std::uint64_t errors = 0;    ///< error entries emitted
+  double elapsed_s = 0.0;      ///< wall-clock seconds
 };
 
 }  // namespace sqltriage

@@ -12,11 +12,10 @@
 // encoding every other character as UTF-8 gives back the original bytes exactly.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace sqltriage {
 

@@ -19,9 +19,9 @@ struct EvidenceInfo {
 
 /// The document's header, known before the first finding.
 struct DocumentHeader {
-  std::string command;                 ///< subcommand name, e.g. "evtx"
+  std::string command;  ///< subcommand name, e.g. "evtx"
   std::vector<EvidenceInfo> evidence;
-  Filetime started = 0;                ///< UTC FILETIME when the run started
+  Filetime started = 0;  ///< UTC FILETIME when the run started
 };
 
 /// Receives a run's output in order: begin, then findings and errors interleaved, then end.

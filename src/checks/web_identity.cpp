@@ -12,20 +12,21 @@ namespace {
 // What a webshell runs; what a web application never needs. csc.exe and vbc.exe are left
 // out: ASP.NET compiles pages with them under the application pool's identity.
 constexpr std::array<std::string_view, 26> kShellsAndRecon = {
-    "cmd.exe",      "powershell.exe", "pwsh.exe",     "cscript.exe",  "wscript.exe",
-    "mshta.exe",    "certutil.exe",   "bitsadmin.exe", "rundll32.exe", "regsvr32.exe",
-    "whoami.exe",   "net.exe",        "net1.exe",     "nltest.exe",   "systeminfo.exe",
-    "ipconfig.exe", "tasklist.exe",   "curl.exe",     "wmic.exe",     "reg.exe",
-    "sc.exe",       "schtasks.exe",   "quser.exe",    "query.exe",    "netstat.exe",
-    "bash.exe"};
+    "cmd.exe",      "powershell.exe", "pwsh.exe",       "cscript.exe",  "wscript.exe",  "mshta.exe",
+    "certutil.exe", "bitsadmin.exe",  "rundll32.exe",   "regsvr32.exe", "whoami.exe",   "net.exe",
+    "net1.exe",     "nltest.exe",     "systeminfo.exe", "ipconfig.exe", "tasklist.exe", "curl.exe",
+    "wmic.exe",     "reg.exe",        "sc.exe",         "schtasks.exe", "quser.exe",    "query.exe",
+    "netstat.exe",  "bash.exe"};
 
 // The identities web servers run applications as.
 bool is_web_identity(std::string_view account) {
   const auto slash = account.find('\\');
-  const auto domain = slash == std::string_view::npos ? std::string_view() : account.substr(0, slash);
+  const auto domain =
+      slash == std::string_view::npos ? std::string_view() : account.substr(0, slash);
   const auto user = slash == std::string_view::npos ? account : account.substr(slash + 1);
-  return iequals(domain, "IIS APPPOOL") || iequals(user, "IUSR") || iequals(user, "DefaultAppPool") ||
-         iequals(user, "apache") || iequals(user, "www-data") || iequals(user, "nginx");
+  return iequals(domain, "IIS APPPOOL") || iequals(user, "IUSR") ||
+         iequals(user, "DefaultAppPool") || iequals(user, "apache") || iequals(user, "www-data") ||
+         iequals(user, "nginx");
 }
 
 }  // namespace

@@ -12,12 +12,13 @@ namespace {
 
 // Extensions Windows runs or a web server executes.
 constexpr std::array<std::string_view, 22> kRunnable = {
-    ".exe", ".dll", ".scr", ".com", ".pif", ".cpl", ".msi", ".sys", ".ps1", ".psm1", ".bat",
-    ".cmd", ".vbs", ".vbe", ".js",  ".jse", ".hta", ".wsf", ".jar", ".aspx", ".asp", ".php"};
+    ".exe", ".dll", ".scr", ".com", ".pif", ".cpl", ".msi", ".sys", ".ps1",  ".psm1", ".bat",
+    ".cmd", ".vbs", ".vbe", ".js",  ".jse", ".hta", ".wsf", ".jar", ".aspx", ".asp",  ".php"};
 
 bool is_runnable(std::string_view file) {
   for (auto ext : kRunnable) {
-    if (file.size() > ext.size() && iequals(file.substr(file.size() - ext.size()), ext)) return true;
+    if (file.size() > ext.size() && iequals(file.substr(file.size() - ext.size()), ext))
+      return true;
   }
   return false;
 }
@@ -29,8 +30,7 @@ void check_internet_download(Finding& f) {
   if (!zone || (*zone != 3 && *zone != 4)) return;
   std::string target = text_field(f.data, "TargetFilename").value_or("");
   // Sysmon names the stream ("C:\x\a.exe:Zone.Identifier"); the file is before the colon.
-  if (auto colon = target.rfind(':'); colon != std::string::npos && colon > 1)
-    target.resize(colon);
+  if (auto colon = target.rfind(':'); colon != std::string::npos && colon > 1) target.resize(colon);
   const std::string host = text_field(f.data, "HostUrl").value_or("");
   const bool runnable = is_runnable(target);
   std::string reason = (target.empty() ? std::string("A file") : target) + " came from the " +

@@ -2,9 +2,8 @@
 // function that runs it (after parsing) and gives the exit code.
 #pragma once
 
-#include <functional>
-
 #include <CLI/CLI.hpp>
+#include <functional>
 
 namespace sqltriage::cli {
 

@@ -12,11 +12,13 @@ void add_common_options(CLI::App& cmd, CommonOptions& o, bool with_time, bool wi
                  "Exit 1 when a finding is at least this severe (info|low|medium|high|critical)")
       ->type_name("SEVERITY");
   if (with_time) {
-    cmd.add_option("--since", o.since, "Only events at or after TIME (ISO-8601, UTC unless an offset is given)")
+    cmd.add_option("--since", o.since,
+                   "Only events at or after TIME (ISO-8601, UTC unless an offset is given)")
         ->type_name("TIME");
     cmd.add_option("--until", o.until, "Only events at or before TIME")->type_name("TIME");
     cmd.add_option("--pivot", o.pivot, "Centre of a time window (ISO-8601)")->type_name("TIME");
-    cmd.add_option("--window", o.window, "Half-width of the --pivot window, e.g. 30m, 2h, 1d (default 2h)")
+    cmd.add_option("--window", o.window,
+                   "Half-width of the --pivot window, e.g. 30m, 2h, 1d (default 2h)")
         ->type_name("DURATION");
   }
   if (with_target) {
@@ -57,8 +59,9 @@ TimeRange time_range(const CommonOptions& o) {
 std::optional<Severity> fail_on(const CommonOptions& o) {
   if (o.fail_on.empty()) return std::nullopt;
   auto s = parse_severity(o.fail_on);
-  if (!s) throw UsageError("--fail-on: unknown severity '" + o.fail_on +
-                           "' (use info, low, medium, high or critical)");
+  if (!s)
+    throw UsageError("--fail-on: unknown severity '" + o.fail_on +
+                     "' (use info, low, medium, high or critical)");
   return s;
 }
 

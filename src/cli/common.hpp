@@ -1,12 +1,11 @@
 // Options every subcommand shares, and turning them into an output sink and an exit code.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "sqltriage/filetime.hpp"
 #include "sqltriage/finding.hpp"
@@ -23,13 +22,13 @@ struct UsageError : std::runtime_error {
 };
 
 struct CommonOptions {
-  std::string output;            // --output FILE ("" = stdout)
-  bool jsonl = false;            // --jsonl
-  std::string fail_on;           // --fail-on SEVERITY
-  std::string since, until;      // --since / --until (ISO-8601 UTC)
-  std::string pivot, window;     // --pivot TIME --window DURATION
-  std::string target;            // --target NAME|PATH
-  unsigned threads = 0;          // --threads N (0 = cores)
+  std::string output;         // --output FILE ("" = stdout)
+  bool jsonl = false;         // --jsonl
+  std::string fail_on;        // --fail-on SEVERITY
+  std::string since, until;   // --since / --until (ISO-8601 UTC)
+  std::string pivot, window;  // --pivot TIME --window DURATION
+  std::string target;         // --target NAME|PATH
+  unsigned threads = 0;       // --threads N (0 = cores)
 };
 
 /// Adds the common options to a subcommand. `with_time` adds --since/--until/--pivot/--window,

@@ -1,7 +1,7 @@
 // `sqltriage evtx`: wiring only; the scan lives in src/pipeline/evtx_scan.cpp.
-#include <memory>
-
 #include <spdlog/spdlog.h>
+
+#include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
@@ -36,8 +36,9 @@ Runner register_evtx(CLI::App& app) {
       ->allow_extra_args(false)  // "--event-id 15 Security.evtx": the file is an input
       ->type_name("LIST");
   cmd->add_flag("--all", args->all, "Every event, not only the default set");
-  cmd->add_flag("--all-logs", args->all_logs,
-                "With an evidence root: every log in winevt\\Logs, not only the five standard ones");
+  cmd->add_flag(
+      "--all-logs", args->all_logs,
+      "With an evidence root: every log in winevt\\Logs, not only the five standard ones");
   cmd->add_flag("--recover", args->recover,
                 "Also report records libevtx recovers from the files' free space");
   add_common_options(*cmd, args->common, true, true);

@@ -1,9 +1,9 @@
 // sqltriage: one binary, a subcommand per investigation step, JSON findings on stdout.
-#include <iostream>
-#include <map>
-
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <map>
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"

@@ -1,12 +1,12 @@
 #include "sqltriage/byte_source.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <sys/stat.h>
 #include <system_error>
 
 namespace sqltriage {
@@ -87,8 +87,9 @@ std::size_t SplicedSource::read_at(std::uint64_t offset, void* buf, std::size_t 
   std::size_t done = 0;
   auto* out = static_cast<std::uint8_t*>(buf);
   // First piece that ends after `offset`.
-  auto it = std::upper_bound(pieces_.begin(), pieces_.end(), offset,
-                             [](std::uint64_t off, const Piece& p) { return off < p.start + p.length; });
+  auto it =
+      std::upper_bound(pieces_.begin(), pieces_.end(), offset,
+                       [](std::uint64_t off, const Piece& p) { return off < p.start + p.length; });
   for (; it != pieces_.end() && done < n; ++it) {
     const std::uint64_t at = offset + done;
     const std::uint64_t within = at - it->start;

@@ -10,7 +10,8 @@ namespace sqltriage::evidence {
 namespace {
 
 // The Windows path of a host path below the root, in the case the evidence stores it.
-std::string display_of(const std::filesystem::path& windows_root, const std::filesystem::path& host) {
+std::string display_of(const std::filesystem::path& windows_root,
+                       const std::filesystem::path& host) {
   std::vector<std::string> parts;
   for (const auto& p : host.lexically_relative(windows_root)) parts.push_back(p.string());
   return to_windows_display(parts);

@@ -45,7 +45,8 @@ std::optional<std::filesystem::path> resolve_case_insensitive(
   for (const auto& name : components) {
     std::error_code ec;
     auto exact = current / name;
-    if (std::filesystem::symlink_status(exact, ec).type() != std::filesystem::file_type::not_found &&
+    if (std::filesystem::symlink_status(exact, ec).type() !=
+            std::filesystem::file_type::not_found &&
         !ec) {
       if (std::filesystem::is_symlink(std::filesystem::symlink_status(exact, ec)))
         return std::nullopt;

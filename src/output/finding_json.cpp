@@ -54,7 +54,8 @@ nlohmann::ordered_json to_json(const DocumentHeader& h) {
   j["tool"] = {{"name", "sqltriage"}, {"version", SQLTRIAGE_VERSION}};
   j["command"] = h.command;
   nlohmann::ordered_json evidence = nlohmann::ordered_json::array();
-  for (const auto& item : h.evidence) evidence.push_back({{"path", item.path}, {"kind", item.kind}});
+  for (const auto& item : h.evidence)
+    evidence.push_back({{"path", item.path}, {"kind", item.kind}});
   j["evidence"] = std::move(evidence);
   j["started"] = format_filetime(h.started);
   return j;

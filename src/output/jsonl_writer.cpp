@@ -13,7 +13,9 @@ class JsonlWriter final : public FindingSink {
  public:
   explicit JsonlWriter(std::ostream& out) : out_(out) {}
 
-  void begin(const DocumentHeader& header) override { write_line(tagged("header", to_json(header))); }
+  void begin(const DocumentHeader& header) override {
+    write_line(tagged("header", to_json(header)));
+  }
 
   void finding(const Finding& f) override { finding(f, to_json_text(to_json(f))); }
 

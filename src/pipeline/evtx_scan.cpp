@@ -1,6 +1,8 @@
 // The `evtx` scan: inputs -> artifact list -> work units -> ordered findings.
 #include "sqltriage/evtx_scan.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -10,14 +12,12 @@
 #include <mutex>
 #include <system_error>
 
-#include <spdlog/spdlog.h>
-
 #include "artifacts/evtx/chunk_check.hpp"
 #include "artifacts/evtx/chunk_window.hpp"
 #include "artifacts/evtx/event_catalog.hpp"
 #include "pipeline/ordered_work.hpp"
-#include "sqltriage/checks.hpp"
 #include "sqltriage/byte_source.hpp"
+#include "sqltriage/checks.hpp"
 #include "sqltriage/error.hpp"
 #include "sqltriage/evidence.hpp"
 #include "sqltriage/evtx.hpp"
@@ -58,10 +58,10 @@ struct UnitResult {
   std::vector<std::string> rendered;  // each finding's JSON text, made by the worker
   std::vector<ErrorEntry> errors;
   std::uint64_t records = 0;
-  std::uint64_t readable = 0;  // records libevtx read without error
-  std::uint64_t unread_declared = 0;  // records chunk headers declare that libevtx skipped
+  std::uint64_t readable = 0;          // records libevtx read without error
+  std::uint64_t unread_declared = 0;   // records chunk headers declare that libevtx skipped
   std::vector<ErrorEntry> damaged[2];  // unreadable records, then unreadable recovered ones
-  bool opened = false;  // the file opened, counted once per file
+  bool opened = false;                 // the file opened, counted once per file
   std::size_t artifact = 0;
   bool last_of_file = true;
 };
@@ -150,7 +150,8 @@ class EvtxScan {
     if (ev.kind() == "directory") {
       if (opt_.all_logs) {
         for (auto& f : ev.list(kLogsDir))
-          if (iends_with(f.display_path, ".evtx")) artifacts_.push_back(Artifact{f.display_path, f.host_path, {}, {}});
+          if (iends_with(f.display_path, ".evtx"))
+            artifacts_.push_back(Artifact{f.display_path, f.host_path, {}, {}});
         return;
       }
       for (const auto& log : standard_evtx_logs()) {
@@ -166,10 +167,12 @@ class EvtxScan {
     const std::size_t before = artifacts_.size() + errors.size();
     for (auto& f : ev.loose_files()) {
       std::error_code ec;
-      if (!single && std::filesystem::is_symlink(std::filesystem::symlink_status(f.host_path, ec))) {
+      if (!single &&
+          std::filesystem::is_symlink(std::filesystem::symlink_status(f.host_path, ec))) {
         if (iends_with(f.host_path.filename().string(), ".evtx"))
-          errors.push_back(error_at(f.display_path, "open_failed",
-                                    "is a symbolic link; links are not followed out of the evidence"));
+          errors.push_back(
+              error_at(f.display_path, "open_failed",
+                       "is a symbolic link; links are not followed out of the evidence"));
         continue;
       }
       auto st = std::filesystem::status(f.host_path, ec);
@@ -178,19 +181,22 @@ class EvtxScan {
       const bool named_evtx = iends_with(name, ".evtx") || iends_with(name, ".evt");
       if (std::filesystem::is_directory(st)) {
         if (named_evtx)
-          errors.push_back(error_at(f.display_path, "open_failed",
-                            "is a folder, not an EVTX file (its contents are read as files)"));
+          errors.push_back(
+              error_at(f.display_path, "open_failed",
+                       "is a folder, not an EVTX file (its contents are read as files)"));
         continue;
       }
       if (single || named_evtx) {
         artifacts_.push_back(Artifact{f.display_path, f.host_path, {}, {}});
       } else if (std::filesystem::is_regular_file(st) && has_evtx_magic(f.host_path)) {
-        artifacts_.push_back(Artifact{f.display_path, f.host_path, {}, {}});  // a log renamed by a collector
+        artifacts_.push_back(
+            Artifact{f.display_path, f.host_path, {}, {}});  // a log renamed by a collector
       }
     }
     if (!single && artifacts_.size() + errors.size() == before)
-      errors.push_back(error_at(ev.path().string(), "missing",
-                                "no EVTX file in this folder (*.evtx, or files with the ElfFile signature)"));
+      errors.push_back(
+          error_at(ev.path().string(), "missing",
+                   "no EVTX file in this folder (*.evtx, or files with the ElfFile signature)"));
   }
 
   // The record header's written time is not used: in logs saved from Event Viewer it can be
@@ -239,18 +245,20 @@ class EvtxScan {
     const std::uint64_t shift = u.whole_file ? 0 : u.first_chunk * evtx::kChunkSize;
     std::string where;
     if (!u.whole_file)
-      where = "chunks " + std::to_string(u.first_chunk) + "-" + std::to_string(u.last_chunk - 1) + ", ";
+      where =
+          "chunks " + std::to_string(u.first_chunk) + "-" + std::to_string(u.last_chunk - 1) + ", ";
     try {
       // One open file serves libevtx and the chunk check.
       const auto source = u.whole_file ? evtx::open_log_file(a.host, a.display) : a.source;
       std::unique_ptr<evtx::Reader> reader =
-          u.whole_file ? std::make_unique<evtx::Reader>(source, a.display)
-                       : std::make_unique<evtx::Reader>(
-                             evtx::chunk_window(source, *a.layout, u.first_chunk, u.last_chunk),
-                             a.display);
+          u.whole_file
+              ? std::make_unique<evtx::Reader>(source, a.display)
+              : std::make_unique<evtx::Reader>(
+                    evtx::chunk_window(source, *a.layout, u.first_chunk, u.last_chunk), a.display);
       r.opened = u.whole_file || (u.first_chunk == 0 && !u.recovered);
       if (!u.recovered) check_integrity(*source, a, u, reader->record_count(), r);
-      if (u.whole_file || !u.recovered) read_range(*reader, a, false, reader->record_count(), shift, where, r);
+      if (u.whole_file || !u.recovered)
+        read_range(*reader, a, false, reader->record_count(), shift, where, r);
       if (opt_.recover && (u.whole_file || u.recovered))
         read_range(*reader, a, true, reader->recovered_count(), shift, where, r);
     } catch (const ArtifactError& e) {
@@ -273,7 +281,8 @@ class EvtxScan {
     auto report = evtx::check_chunks(source, *layout, u.first_chunk, last, u.first_chunk == 0);
     for (auto& p : report.problems)
       r.errors.push_back(error_at(a.display, std::move(p.code), std::move(p.message), p.offset));
-    if (report.declared_records > records_read) r.unread_declared = report.declared_records - records_read;
+    if (report.declared_records > records_read)
+      r.unread_declared = report.declared_records - records_read;
   }
 
   void read_range(evtx::Reader& reader, const Artifact& a, bool recovered, std::size_t count,
@@ -307,10 +316,11 @@ class EvtxScan {
   }
 
   bool names_target(const Finding& f) const {
-    static constexpr std::string_view kFields[] = {
-        "Image",           "ParentImage", "CommandLine",    "ParentCommandLine",
-        "NewProcessName",  "ParentProcessName", "TargetFilename", "ImagePath",
-        "ServiceFileName", "Details"};
+    static constexpr std::string_view kFields[] = {"Image",           "ParentImage",
+                                                   "CommandLine",     "ParentCommandLine",
+                                                   "NewProcessName",  "ParentProcessName",
+                                                   "TargetFilename",  "ImagePath",
+                                                   "ServiceFileName", "Details"};
     for (auto name : kFields) {
       auto it = f.data.find(std::string(name));
       if (it != f.data.end() && it->is_string() &&
@@ -358,8 +368,10 @@ class EvtxScan {
 
   void emit_error(const ErrorEntry& e) {
     ++outcome_.stats.errors;
-    if (e.code == "missing") spdlog::info("{}: {}", e.artifact.path, e.message);
-    else spdlog::warn("{}: {}", e.artifact.path, e.message);
+    if (e.code == "missing")
+      spdlog::info("{}: {}", e.artifact.path, e.message);
+    else
+      spdlog::warn("{}: {}", e.artifact.path, e.message);
     sink_.error(e);
   }
 
@@ -368,8 +380,8 @@ class EvtxScan {
   std::vector<std::uint16_t> ids_;
   std::vector<Artifact> artifacts_;
   ScanOutcome outcome_;
-  std::size_t damaged_[2] = {0, 0};  // unreadable records of the file being consumed
-  std::uint64_t readable_ = 0;       // records read without error, all files
+  std::size_t damaged_[2] = {0, 0};    // unreadable records of the file being consumed
+  std::uint64_t readable_ = 0;         // records read without error, all files
   std::uint64_t unread_declared_ = 0;  // of the file being consumed
 };
 

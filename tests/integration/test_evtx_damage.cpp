@@ -43,7 +43,9 @@ constexpr std::uint64_t kHeader = 4096;
 constexpr std::uint64_t kChunk = 65536;
 
 /// Runs `sqltriage evtx ARGS` under `timeout 60`: a hang ends with exit code 124.
-CommandResult evtx(const std::string& args) { return sqltriage::test::run_sqltriage("evtx " + args, 60); }
+CommandResult evtx(const std::string& args) {
+  return sqltriage::test::run_sqltriage("evtx " + args, 60);
+}
 
 bool have(const std::string& tool) { return sqltriage::test::tool_or_skip(tool); }
 
@@ -223,7 +225,7 @@ class Bench {
     CHECK(!named.empty());
     for (const auto& e : named) {
       CHECK(!e["message"].get<std::string>().empty());
-      const std::set<std::string> codes = {"open_failed", "record",        "truncated",
+      const std::set<std::string> codes = {"open_failed",   "record",         "truncated",
                                            "corrupt_chunk", "unread_records", "limit"};
       CHECK(codes.count(e["code"].get<std::string>()) == 1);
     }

@@ -373,8 +373,9 @@ TEST_CASE("benign process starts raise nothing", "[checks][evtx]") {
             .checks.empty());
   CHECK(checked(sysmon_process("C:\\Program Files\\Acme\\agent.exe", kServices, "agent.exe"))
             .checks.empty());
-  auto interactive = sysmon_process("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
-                                    "C:\\Windows\\explorer.exe", "PowerShell.EXE");
+  auto interactive =
+      sysmon_process("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+                     "C:\\Windows\\explorer.exe", "PowerShell.EXE");
   interactive["User"] = "CORP\\alice";  // an administrator's own shell
   CHECK(checked(interactive).checks.empty());
   // Defender runs from ProgramData: a well-known binary at home is not "user-writable".

@@ -7,7 +7,8 @@ using namespace sqltriage;
 
 namespace {
 // A 4624 as libevtx renders it (values from a Windows Server 2016 Security log).
-constexpr const char* k4624 = R"(<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">
+constexpr const char* k4624 =
+    R"(<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">
   <System>
     <Provider Name="Microsoft-Windows-Security-Auditing" Guid="{54849625-5478-4994-A5BA-3E3B0328C30D}"/>
     <EventID>4624</EventID>
@@ -78,7 +79,9 @@ TEST_CASE("event_data types numbers, ids and GUIDs and keeps the rest verbatim")
   // Field order follows the XML after the System fields.
   std::vector<std::string> keys;
   for (auto it = d.begin(); it != d.end(); ++it) keys.push_back(it.key());
-  auto pos = [&](const std::string& k) { return std::find(keys.begin(), keys.end(), k) - keys.begin(); };
+  auto pos = [&](const std::string& k) {
+    return std::find(keys.begin(), keys.end(), k) - keys.begin();
+  };
   CHECK(pos("Computer") < pos("SubjectUserSid"));
   CHECK(pos("SubjectUserSid") < pos("TargetUserName"));
   CHECK(pos("LogonType") + 1 == pos("LogonTypeName"));
@@ -86,12 +89,13 @@ TEST_CASE("event_data types numbers, ids and GUIDs and keeps the rest verbatim")
 
 TEST_CASE("Sysmon Hashes are split and UserData leaves are fields") {
   evtx::Event e;
-  evtx::parse_event_xml(R"(<Event><System><Provider Name="Microsoft-Windows-Sysmon"/><EventID>1</EventID>
+  evtx::parse_event_xml(
+      R"(<Event><System><Provider Name="Microsoft-Windows-Sysmon"/><EventID>1</EventID>
     <TimeCreated SystemTime="2023-02-20T14:05:00.0000000Z"/><EventRecordID>9</EventRecordID>
     <Channel>Microsoft-Windows-Sysmon/Operational</Channel></System>
     <EventData><Data Name="ProcessId">4242</Data><Data Name="LogonId">0x3E7</Data>
     <Data Name="Hashes">SHA1=AA,MD5=BB,SHA256=CC,IMPHASH=DD</Data></EventData></Event>)",
-                        e);
+      e);
   auto d = evtx::event_data(e);
   CHECK(d["ProcessId"] == 4242);
   CHECK(d["LogonId"] == "0x3e7");
@@ -102,11 +106,12 @@ TEST_CASE("Sysmon Hashes are split and UserData leaves are fields") {
   CHECK(d["IMPHASH"] == "DD");
 
   evtx::Event u;
-  evtx::parse_event_xml(R"(<Event><System><Provider Name="Microsoft-Windows-TerminalServices-RemoteConnectionManager"/>
+  evtx::parse_event_xml(
+      R"(<Event><System><Provider Name="Microsoft-Windows-TerminalServices-RemoteConnectionManager"/>
     <EventID>1149</EventID><EventRecordID>3</EventRecordID></System>
     <UserData><EventXML xmlns="Event_NS"><Param1>alice</Param1><Param2>CORP</Param2>
     <Param3>203.0.113.45</Param3></EventXML></UserData></Event>)",
-                        u);
+      u);
   CHECK(u.data_section == "UserData");
   REQUIRE(u.fields.size() == 3);
   CHECK(u.fields[2] == std::pair<std::string, std::string>{"Param3", "203.0.113.45"});
@@ -143,10 +148,11 @@ TEST_CASE("the default set is keyed by provider as well as EventID") {
 
 TEST_CASE("an event field named like a System field does not overwrite it") {
   evtx::Event e;
-  evtx::parse_event_xml(R"(<Event><System><Provider Name="Microsoft-Windows-Eventlog"/><EventID>104</EventID>
+  evtx::parse_event_xml(
+      R"(<Event><System><Provider Name="Microsoft-Windows-Eventlog"/><EventID>104</EventID>
     <Channel>System</Channel></System><UserData><LogFileCleared><SubjectUserName>bob</SubjectUserName>
     <Channel>Application</Channel></LogFileCleared></UserData></Event>)",
-                        e);
+      e);
   auto d = evtx::event_data(e);
   CHECK(d["Channel"] == "System");
   CHECK(d["UserData.Channel"] == "Application");

@@ -30,8 +30,8 @@ TEST_CASE("Sysmon 13: a service ImagePath in ProgramData named like sqlservr.exe
                     "C:\\ProgramData\\sqlserver.exe");
   CHECK(ids(f) == std::vector<std::string>{"user_writable_path", "lookalike_name"});
   CHECK(f.severity == Severity::high);
-  CHECK(f.checks[0].reason.find("Service \"SQLServerUpdate\" binary C:\\ProgramData\\sqlserver.exe") ==
-        0);
+  CHECK(f.checks[0].reason.find(
+            "Service \"SQLServerUpdate\" binary C:\\ProgramData\\sqlserver.exe") == 0);
   CHECK(f.attack == std::vector<std::string>{"T1543.003", "T1036.005"});
 }
 

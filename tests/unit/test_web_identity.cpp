@@ -56,8 +56,8 @@ TEST_CASE("web_identity_shell: a shell two levels below w3wp.exe is still caught
 }
 
 TEST_CASE("web_identity_shell: not for other identities or for ASP.NET's compiler") {
-  auto admin = sysmon1("C:\\Windows\\System32\\cmd.exe", "C:\\Windows\\explorer.exe",
-                       "CORP\\Administrator");
+  auto admin =
+      sysmon1("C:\\Windows\\System32\\cmd.exe", "C:\\Windows\\explorer.exe", "CORP\\Administrator");
   checks::apply_evtx_checks(admin);
   CHECK_FALSE(fired(admin, "web_identity_shell"));
 
@@ -66,8 +66,8 @@ TEST_CASE("web_identity_shell: not for other identities or for ASP.NET's compile
   checks::apply_evtx_checks(csc);
   CHECK_FALSE(fired(csc, "web_identity_shell"));
 
-  auto w3wp = sysmon1("C:\\Windows\\System32\\inetsrv\\w3wp.exe", "C:\\Windows\\System32\\svchost.exe",
-                      "IIS APPPOOL\\DefaultAppPool");
+  auto w3wp = sysmon1("C:\\Windows\\System32\\inetsrv\\w3wp.exe",
+                      "C:\\Windows\\System32\\svchost.exe", "IIS APPPOOL\\DefaultAppPool");
   checks::apply_evtx_checks(w3wp);
   CHECK(w3wp.checks.empty());
 }

@@ -14,8 +14,7 @@ TEST_CASE("Zone.Identifier text parses as configparser reads it") {
       "[ZoneTransfer]\r\nZoneId=3\r\nReferrerUrl=https://example.net/dl\r\n"
       "HostUrl=https://cdn.example.net/a/sqlserver.exe?x=1&y=2\r\n"
       "LastWriterPackageFamilyName=Microsoft.MicrosoftEdge_8wekyb3d8bbwe\r\n",
-      "\xEF\xBB\xBF[ZoneTransfer]\nZoneId=4\nAppZoneId=4\n",
-      "[ZoneTransfer]\r\nZoneId=2\r\n"};
+      "\xEF\xBB\xBF[ZoneTransfer]\nZoneId=4\nAppZoneId=4\n", "[ZoneTransfer]\r\nZoneId=2\r\n"};
   test::TempDir tmp;
   for (std::size_t i = 0; i < streams.size(); ++i) {
     auto path = tmp.path() / ("z" + std::to_string(i));

@@ -53,9 +53,10 @@ ChunkReport check_chunks(const ByteSource& src, const FileLayout& layout, std::u
     const bool declared = i < layout.header_chunks;
     if (!declared && !signed_chunk) continue;
     if (n < kChunkSize) {
-      out.push_back({"truncated", at,
-                     name + " is cut short (" + std::to_string(n) +
-                         " of 65536 bytes): the file ends inside it; records past the cut are lost"});
+      out.push_back(
+          {"truncated", at,
+           name + " is cut short (" + std::to_string(n) +
+               " of 65536 bytes): the file ends inside it; records past the cut are lost"});
       continue;
     }
     if (!signed_chunk) {
@@ -82,9 +83,9 @@ ChunkReport check_chunks(const ByteSource& src, const FileLayout& layout, std::u
     }
     const std::uint32_t free_offset = le32(chunk.data() + 48);
     if (free_offset < kChunkHeaderSize || free_offset > kChunkSize) {
-      out.push_back({"corrupt_chunk", at,
-                     name + " free space offset " + std::to_string(free_offset) +
-                         " lies outside the chunk"});
+      out.push_back(
+          {"corrupt_chunk", at,
+           name + " free space offset " + std::to_string(free_offset) + " lies outside the chunk"});
       continue;
     }
     const std::uint32_t stored_records = le32(chunk.data() + 52);

@@ -17,8 +17,8 @@
 namespace sqltriage::evtx {
 
 struct ChunkProblem {
-  std::string code;       ///< "truncated" or "corrupt_chunk" (docs/findings.md)
-  std::uint64_t offset;   ///< file offset of the chunk (or of the missing data)
+  std::string code;      ///< "truncated" or "corrupt_chunk" (docs/findings.md)
+  std::uint64_t offset;  ///< file offset of the chunk (or of the missing data)
   std::string message;
 };
 

@@ -38,9 +38,9 @@ std::shared_ptr<const ByteSource> chunk_window(std::shared_ptr<const ByteSource>
   std::vector<std::uint8_t> header = layout.header;
   const std::uint64_t declared_end = std::min(last, layout.header_chunks);
   const std::uint64_t declared = declared_end > first ? declared_end - first : 0;
-  put_le(header, 8, 8, 0);                                  // first chunk number
-  put_le(header, 16, 8, declared > 0 ? declared - 1 : 0);   // last chunk number
-  put_le(header, 42, 2, declared);                          // number of chunks
+  put_le(header, 8, 8, 0);                                 // first chunk number
+  put_le(header, 16, 8, declared > 0 ? declared - 1 : 0);  // last chunk number
+  put_le(header, 42, 2, declared);                         // number of chunks
   const auto crc = ::crc32(0L, header.data(), 120);
   put_le(header, 124, 4, crc);
 

@@ -91,9 +91,8 @@ std::string summarize(const Event& e) {
                " as " + who;
       }
       case 4697:
-        return "Service " + field(e, "ServiceName") + " installed: " +
-               field(e, "ServiceFileName") + " (by " +
-               account(e, "SubjectDomainName", "SubjectUserName") + ")";
+        return "Service " + field(e, "ServiceName") + " installed: " + field(e, "ServiceFileName") +
+               " (by " + account(e, "SubjectDomainName", "SubjectUserName") + ")";
       default:
         break;
     }
@@ -127,8 +126,7 @@ std::string summarize(const Event& e) {
       case 11:
         return field(e, "Image") + " created " + field(e, "TargetFilename");
       case 13:
-        return field(e, "Image") + " set " + field(e, "TargetObject") + " = " +
-               field(e, "Details");
+        return field(e, "Image") + " set " + field(e, "TargetObject") + " = " + field(e, "Details");
       case 15:
         return field(e, "Image") + " created stream " + field(e, "TargetFilename");
       default:

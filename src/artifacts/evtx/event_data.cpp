@@ -58,19 +58,32 @@ bool is_guid(std::string_view s) {
 
 std::string_view logon_type_name(std::uint64_t t) {
   switch (t) {
-    case 0: return "System";
-    case 2: return "Interactive";
-    case 3: return "Network";
-    case 4: return "Batch";
-    case 5: return "Service";
-    case 7: return "Unlock";
-    case 8: return "NetworkCleartext";
-    case 9: return "NewCredentials";
-    case 10: return "RemoteInteractive";
-    case 11: return "CachedInteractive";
-    case 12: return "CachedRemoteInteractive";
-    case 13: return "CachedUnlock";
-    default: return "";
+    case 0:
+      return "System";
+    case 2:
+      return "Interactive";
+    case 3:
+      return "Network";
+    case 4:
+      return "Batch";
+    case 5:
+      return "Service";
+    case 7:
+      return "Unlock";
+    case 8:
+      return "NetworkCleartext";
+    case 9:
+      return "NewCredentials";
+    case 10:
+      return "RemoteInteractive";
+    case 11:
+      return "CachedInteractive";
+    case 12:
+      return "CachedRemoteInteractive";
+    case 13:
+      return "CachedUnlock";
+    default:
+      return "";
   }
 }
 
@@ -104,9 +117,7 @@ bool is_process_id_field(std::string_view n) {
                     "SourceProcessId", "TargetProcessId", "ClientProcessId"});
 }
 
-bool is_logon_id_field(std::string_view n) {
-  return ends_with(n, "LogonId") || n == "LogonID";
-}
+bool is_logon_id_field(std::string_view n) { return ends_with(n, "LogonId") || n == "LogonID"; }
 
 // Appends name: value, turning repeated names into arrays so nothing is lost.
 void put(Json& obj, const std::string& name, Json value) {

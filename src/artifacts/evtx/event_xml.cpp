@@ -2,10 +2,9 @@
 // libevtx 20181227 gives neither the channel nor EventData names through its API.
 #include <charconv>
 #include <cstring>
+#include <pugixml.hpp>
 #include <stdexcept>
 #include <string>
-
-#include <pugixml.hpp>
 
 #include "sqltriage/evtx.hpp"
 
@@ -24,7 +23,8 @@ std::optional<T> to_number(std::string_view s, int base = 10) {
 }
 
 // Leaf elements below `node`, in document order, as (name, text) pairs.
-void collect_leaves(const pugi::xml_node& node, std::vector<std::pair<std::string, std::string>>& out) {
+void collect_leaves(const pugi::xml_node& node,
+                    std::vector<std::pair<std::string, std::string>>& out) {
   for (auto child : node.children()) {
     if (child.type() != pugi::node_element) continue;
     if (child.find_child([](const pugi::xml_node& n) { return n.type() == pugi::node_element; })) {
@@ -49,8 +49,7 @@ void read_system(const pugi::xml_node& sys, Event& e) {
   if (auto v = to_number<std::uint64_t>(sys.child("Keywords").child_value(), 16)) e.keywords = *v;
   if (auto t = parse_iso8601(sys.child("TimeCreated").attribute("SystemTime").value()))
     e.time_created = *t;
-  if (auto v = to_number<std::uint64_t>(sys.child("EventRecordID").child_value()))
-    e.record_id = *v;
+  if (auto v = to_number<std::uint64_t>(sys.child("EventRecordID").child_value())) e.record_id = *v;
   auto exec = sys.child("Execution");
   if (auto v = to_number<std::uint32_t>(exec.attribute("ProcessID").value())) e.process_id = *v;
   if (auto v = to_number<std::uint32_t>(exec.attribute("ThreadID").value())) e.thread_id = *v;
@@ -78,9 +77,9 @@ void read_event_data(const pugi::xml_node& data, Event& e) {
 
 void parse_event_xml(std::string_view xml, Event& e) {
   pugi::xml_document doc;
-  auto result = doc.load_buffer(xml.data(), xml.size(),
-                                pugi::parse_default | pugi::parse_ws_pcdata_single,
-                                pugi::encoding_utf8);
+  auto result =
+      doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata_single,
+                      pugi::encoding_utf8);
   if (!result)
     throw std::runtime_error(std::string("malformed record XML: ") + result.description() +
                              " at character " + std::to_string(result.offset));

@@ -95,14 +95,16 @@ std::shared_ptr<const ByteSource> open_log_file(const std::filesystem::path& p,
                                                 const std::string& display) {
   std::error_code ec;
   const auto st = std::filesystem::status(p, ec);
-  if (std::filesystem::is_directory(st)) throw ArtifactError(display, "is a folder, not an EVTX file", 0);
+  if (std::filesystem::is_directory(st))
+    throw ArtifactError(display, "is a folder, not an EVTX file", 0);
   // Opening a FIFO would block and a device is not a log file: only regular files are read.
   if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
     throw ArtifactError(display, "is not a regular file (FIFO, socket or device), not read", 0);
   try {
     return open_host_file(p);
   } catch (const std::system_error& e) {
-    throw ArtifactError(display, std::string("cannot be opened for reading: ") + e.code().message());
+    throw ArtifactError(display,
+                        std::string("cannot be opened for reading: ") + e.code().message());
   }
 }
 
@@ -142,8 +144,9 @@ std::optional<Event> Reader::read(std::size_t index, bool recovered, const Prefi
   libevtx_record_t* raw = nullptr;
   const int idx = static_cast<int>(index);
   const int rc =
-      recovered ? libevtx_file_get_recovered_record_by_index(impl_->file.get(), idx, &raw, err.out())
-                : libevtx_file_get_record_by_index(impl_->file.get(), idx, &raw, err.out());
+      recovered
+          ? libevtx_file_get_recovered_record_by_index(impl_->file.get(), idx, &raw, err.out())
+          : libevtx_file_get_record_by_index(impl_->file.get(), idx, &raw, err.out());
   const std::string which =
       std::string(recovered ? "recovered record index " : "record index ") + std::to_string(index);
   if (rc != 1 || raw == nullptr) impl_->fail(which, err);

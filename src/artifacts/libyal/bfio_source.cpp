@@ -62,9 +62,12 @@ ssize_t write_state(intptr_t*, const uint8_t*, size_t, libbfio_error_t**) { retu
 off64_t seek_state(intptr_t* io, off64_t offset, int whence, libbfio_error_t**) {
   State* s = state(io);
   off64_t base = 0;
-  if (whence == SEEK_CUR) base = static_cast<off64_t>(s->position);
-  else if (whence == SEEK_END) base = static_cast<off64_t>(s->source->size());
-  else if (whence != SEEK_SET) return -1;
+  if (whence == SEEK_CUR)
+    base = static_cast<off64_t>(s->position);
+  else if (whence == SEEK_END)
+    base = static_cast<off64_t>(s->source->size());
+  else if (whence != SEEK_SET)
+    return -1;
   off64_t target = base + offset;
   if (target < 0) return -1;
   s->position = static_cast<std::uint64_t>(target);
@@ -86,12 +89,10 @@ BfioHandle make_bfio_handle(std::shared_ptr<const ByteSource> source) {
   auto s = std::make_unique<State>();
   s->source = std::move(source);
   libbfio_handle_t* raw = nullptr;
-  if (libbfio_handle_initialize(&raw, reinterpret_cast<intptr_t*>(s.get()), free_state,
-                                clone_state, open_state, close_state, read_state, write_state,
-                                seek_state, exists_state, is_open_state, size_state,
-                                LIBBFIO_FLAG_IO_HANDLE_MANAGED |
-                                    LIBBFIO_FLAG_IO_HANDLE_CLONE_BY_FUNCTION,
-                                nullptr) != 1)
+  if (libbfio_handle_initialize(
+          &raw, reinterpret_cast<intptr_t*>(s.get()), free_state, clone_state, open_state,
+          close_state, read_state, write_state, seek_state, exists_state, is_open_state, size_state,
+          LIBBFIO_FLAG_IO_HANDLE_MANAGED | LIBBFIO_FLAG_IO_HANDLE_CLONE_BY_FUNCTION, nullptr) != 1)
     throw std::runtime_error("cannot create a libbfio handle");
   s.release();  // owned by the handle now (IO_HANDLE_MANAGED)
   return BfioHandle(raw);

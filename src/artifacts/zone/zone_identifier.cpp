@@ -55,12 +55,18 @@ std::optional<ZoneIdentifier> parse_zone_identifier(std::string_view text) {
 
 std::string_view zone_name(int zone_id) {
   switch (zone_id) {
-    case 0: return "Local machine";
-    case 1: return "Local intranet";
-    case 2: return "Trusted sites";
-    case 3: return "Internet";
-    case 4: return "Restricted sites";
-    default: return "";
+    case 0:
+      return "Local machine";
+    case 1:
+      return "Local intranet";
+    case 2:
+      return "Trusted sites";
+    case 3:
+      return "Internet";
+    case 4:
+      return "Restricted sites";
+    default:
+      return "";
   }
 }
 
