@@ -10,8 +10,10 @@ packages=(
   libcli11-dev nlohmann-json3-dev libspdlog-dev catch2 libssl-dev libpugixml-dev
   libevtx-dev libfsntfs-dev libregf-dev libfwnt-dev libbfio-dev libyara-dev zlib1g-dev
   libgoogle-perftools-dev
+  # test fixtures: NTFS images written through libntfs-3g, partition tables
+  ntfs-3g ntfs-3g-dev fdisk
   # independent reference tools the tests compare against
-  libevtx-utils python3-evtx python3
+  libevtx-utils python3-evtx python3 sleuthkit libfsntfs-utils
 )
 
 missing=()

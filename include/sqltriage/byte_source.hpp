@@ -11,6 +11,12 @@
 
 namespace sqltriage {
 
+/// A run of bytes: [offset, offset + length).
+struct ByteRange {
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+
 class ByteSource {
  public:
   virtual ~ByteSource() = default;
@@ -19,9 +25,14 @@ class ByteSource {
   /// Reads up to `n` bytes at `offset` into `buf`; returns the count read (0 at or past the
   /// end). Thread-safe: no shared file position. Throws std::system_error on an I/O error.
   virtual std::size_t read_at(std::uint64_t offset, void* buf, std::size_t n) const = 0;
+  /// The ranges that may hold data, in order; holes between them read as zeros (sparse
+  /// runs of an NTFS stream, holes of a sparse host file). Readers of mostly-empty
+  /// artifacts ($UsnJrnl:$J) skip the holes without reading them. Default: everything.
+  virtual std::vector<ByteRange> data_ranges() const { return {ByteRange{0, size()}}; }
 };
 
-/// A host file opened read-only (O_RDONLY; nothing is ever written). Throws
+/// A host file or block device opened read-only (O_RDONLY; nothing is ever written).
+/// data_ranges() reports the file's holes (SEEK_DATA/SEEK_HOLE). Throws
 /// std::system_error when it cannot be opened, naming the path.
 std::shared_ptr<const ByteSource> open_host_file(const std::filesystem::path& path);
 

@@ -5,11 +5,18 @@
 // - "directory": a mounted snapshot or a collected-artifacts folder whose root (or a
 //   one-letter drive folder under it, e.g. KAPE's "C") holds a "Windows" folder. Windows
 //   paths resolve case-insensitively under that root.
-// - "folder": any other folder; its files are taken as loose artifacts.
+// - "image": a raw NTFS volume image, a whole-disk raw image (MBR or GPT; the NTFS
+//   partition found automatically or chosen with EvidenceOptions), or a block device, all
+//   read-only. Windows paths resolve inside the NTFS file system; files are streamed out of
+//   the image, never copied.
+// - "folder": any other folder; its files are taken as loose artifacts (e.g. a collected
+//   $MFT with $Secure_$SDS and $J beside it).
 // - "file": a single artifact file.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,20 +25,42 @@
 
 namespace sqltriage {
 
-/// A file of the evidence, readable on the host.
+class ByteSource;
+namespace ntfs {
+class Volume;
+}
+
+/// A file of the evidence.
 struct ArtifactFile {
   /// As the analyst knows it: "C:\Windows\System32\winevt\Logs\Security.evtx" inside a
-  /// directory evidence (drive C:, each name in the case the evidence stores it), otherwise
-  /// the host path.
+  /// directory or image evidence (drive C:, each name in the case the evidence stores it),
+  /// otherwise the host path.
   std::string display_path;
-  std::filesystem::path host_path;  ///< where to read it
+  /// Where to read it on the host; empty for a file inside an image.
+  std::filesystem::path host_path;
+  /// Opens a file inside an image (set only then). Throws ArtifactError naming
+  /// display_path when the file cannot be read.
+  std::function<std::shared_ptr<const ByteSource>()> open_in_image;
+};
+
+/// Opens an artifact's bytes read-only, wherever it lives. Throws ArtifactError (naming
+/// display_path) when it cannot be opened; a folder, FIFO, socket or device inside a
+/// directory evidence is refused rather than opened.
+std::shared_ptr<const ByteSource> open_artifact(const ArtifactFile& file);
+
+/// How to open evidence that is a disk image.
+struct EvidenceOptions {
+  /// --partition N: the N-th partition (1-based, in partition-table order) of a disk image.
+  std::optional<unsigned> partition;
+  /// --offset BYTES: the NTFS volume starts at this byte offset of the image.
+  std::optional<std::uint64_t> offset;
 };
 
 class Evidence {
  public:
   virtual ~Evidence() = default;
 
-  /// "directory", "folder" or "file" (see above).
+  /// "directory", "image", "folder" or "file" (see above).
   virtual std::string kind() const = 0;
   /// The path as given.
   virtual const std::filesystem::path& path() const = 0;
@@ -49,10 +78,25 @@ class Evidence {
   /// links too, so callers can report those that look like artifacts; links are listed but
   /// never followed. For a "file", that one file. Empty for "directory".
   virtual std::vector<ArtifactFile> loose_files() const = 0;
+
+  /// True for the kinds that hold a Windows layout ("directory", "image"): artifacts are
+  /// found by their Windows paths with resolve() and list().
+  bool has_windows_layout() const { return kind() == "directory" || kind() == "image"; }
+
+  /// The NTFS file system of an "image" evidence; nullptr for other kinds.
+  virtual std::shared_ptr<ntfs::Volume> ntfs_volume() const { return nullptr; }
+
+  /// Where the file system was found, for the document's evidence entry: e.g.
+  /// "MBR partition 2 at offset 65536 (NTFS)". Empty for kinds other than "image".
+  virtual std::string layout() const { return {}; }
 };
 
-/// Opens `path` as evidence, choosing the kind from what is there.
-/// Throws EvidenceError when the path does not exist or cannot be read.
-std::unique_ptr<Evidence> open_evidence(const std::filesystem::path& path);
+/// Opens `path` as evidence, choosing the kind from what is there: a folder with a
+/// Windows layout, another folder, a file whose bytes are an NTFS volume, an MBR or GPT
+/// disk holding one, or a block device (read-only) -> "image"; any other file -> "file".
+/// Throws EvidenceError when the path does not exist or cannot be read, or when options
+/// ask for a partition or offset that holds no NTFS file system.
+std::unique_ptr<Evidence> open_evidence(const std::filesystem::path& path,
+                                        const EvidenceOptions& options = {});
 
 }  // namespace sqltriage

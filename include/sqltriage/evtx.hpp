@@ -68,11 +68,6 @@ const std::string* find_field(const Event& e, std::string_view name);
 /// Arguments: EventID, Provider Name, written time (UTC FILETIME).
 using Prefilter = std::function<bool(std::uint16_t, std::string_view, Filetime)>;
 
-/// Opens a host file for the EVTX reader. Throws ArtifactError (naming `display_path`) for
-/// a folder, a FIFO, socket or device (never opened: a FIFO would block), or an open error.
-std::shared_ptr<const ByteSource> open_log_file(const std::filesystem::path& host_path,
-                                                const std::string& display_path);
-
 /// An open EVTX file. Not thread-safe: use one Reader per thread (libevtx keeps state).
 class Reader {
  public:

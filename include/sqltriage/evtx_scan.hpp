@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sqltriage/evidence.hpp"
 #include "sqltriage/filetime.hpp"
 #include "sqltriage/finding.hpp"
 #include "sqltriage/output.hpp"
@@ -17,6 +18,8 @@ namespace sqltriage {
 struct EvtxScanOptions {
   /// Evidence roots, folders of logs, or single files, in the order given.
   std::vector<std::filesystem::path> inputs;
+  /// How to open inputs that are disk images.
+  EvidenceOptions evidence;
   /// Every event instead of the default set.
   bool all_events = false;
   /// When non-empty: these EventIDs (any provider) instead of the default set.

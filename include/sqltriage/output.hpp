@@ -14,7 +14,9 @@ namespace sqltriage {
 /// One evidence argument of the run.
 struct EvidenceInfo {
   std::string path;  ///< as given on the command line
-  std::string kind;  ///< "directory", "folder", "file", later "ntfs-volume", "disk-image", ...
+  std::string kind;  ///< Evidence::kind(): "directory", "image", "folder", "file" or "unreadable"
+  /// Evidence::layout() for an image ("MBR partition 2 at offset 65536"); omitted when empty.
+  std::string layout;
 };
 
 /// The document's header, known before the first finding.

@@ -26,8 +26,20 @@ void add_common_options(CLI::App& cmd, CommonOptions& o, bool with_time, bool wi
                    "Only records naming this file: a basename (sqlserver.exe) or a full path")
         ->type_name("NAME|PATH");
   }
+  cmd.add_option("--partition", o.partition,
+                 "Disk image: read the N-th partition (1-based, partition-table order) instead of "
+                 "the NTFS partition found automatically")
+      ->type_name("N");
+  cmd.add_option("--offset", o.offset, "Disk image: the NTFS volume starts at this byte offset")
+      ->type_name("BYTES");
   cmd.add_option("--threads", o.threads, "Worker threads (default and 0: the number of cores)")
       ->type_name("N");
+}
+
+EvidenceOptions evidence_options(const CommonOptions& o) {
+  if (o.partition && o.offset) throw UsageError("--partition and --offset exclude each other");
+  if (o.partition && *o.partition == 0) throw UsageError("--partition counts from 1");
+  return EvidenceOptions{o.partition, o.offset};
 }
 
 TimeRange time_range(const CommonOptions& o) {

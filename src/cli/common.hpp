@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "sqltriage/evidence.hpp"
 #include "sqltriage/filetime.hpp"
 #include "sqltriage/finding.hpp"
 #include "sqltriage/output.hpp"
@@ -22,14 +23,20 @@ struct UsageError : std::runtime_error {
 };
 
 struct CommonOptions {
-  std::string output;         // --output FILE ("" = stdout)
-  bool jsonl = false;         // --jsonl
-  std::string fail_on;        // --fail-on SEVERITY
-  std::string since, until;   // --since / --until (ISO-8601 UTC)
-  std::string pivot, window;  // --pivot TIME --window DURATION
-  std::string target;         // --target NAME|PATH
-  unsigned threads = 0;       // --threads N (0 = cores)
+  std::string output;                   // --output FILE ("" = stdout)
+  bool jsonl = false;                   // --jsonl
+  std::string fail_on;                  // --fail-on SEVERITY
+  std::string since, until;             // --since / --until (ISO-8601 UTC)
+  std::string pivot, window;            // --pivot TIME --window DURATION
+  std::string target;                   // --target NAME|PATH
+  unsigned threads = 0;                 // --threads N (0 = cores)
+  std::optional<unsigned> partition;    // --partition N (disk images)
+  std::optional<std::uint64_t> offset;  // --offset BYTES (disk images)
 };
+
+/// --partition / --offset as evidence options; throws UsageError when both are given or
+/// --partition is 0.
+EvidenceOptions evidence_options(const CommonOptions& o);
 
 /// Adds the common options to a subcommand. `with_time` adds --since/--until/--pivot/--window,
 /// `with_target` adds --target.

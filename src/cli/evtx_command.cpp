@@ -64,6 +64,7 @@ Runner register_evtx(CLI::App& app) {
     opt.until = range.until;
     if (!args->common.target.empty()) opt.target = args->common.target;
     opt.threads = args->common.threads;
+    opt.evidence = evidence_options(args->common);
     auto threshold = fail_on(args->common);
     Output out(args->common);
     auto outcome = scan_evtx(opt, "evtx", out.sink());

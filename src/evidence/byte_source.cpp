@@ -1,6 +1,8 @@
 #include "sqltriage/byte_source.hpp"
 
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,12 +32,37 @@ class HostFile final : public ByteSource {
       throw std::system_error(EISDIR, std::generic_category(), path.string());
     }
     size_ = static_cast<std::uint64_t>(st.st_size);
+    if (S_ISBLK(st.st_mode)) {
+      std::uint64_t bytes = 0;
+      if (::ioctl(fd_, BLKGETSIZE64, &bytes) == 0) size_ = bytes;
+      is_device_ = true;
+    }
   }
   ~HostFile() override { ::close(fd_); }
   HostFile(const HostFile&) = delete;
   HostFile& operator=(const HostFile&) = delete;
 
   std::uint64_t size() const override { return size_; }
+
+  std::vector<ByteRange> data_ranges() const override {
+    if (is_device_) return {ByteRange{0, size_}};
+    std::vector<ByteRange> out;
+    off_t pos = 0;
+    const auto end = static_cast<off_t>(size_);
+    while (pos < end) {
+      off_t data = ::lseek(fd_, pos, SEEK_DATA);
+      if (data < 0) {
+        if (errno == ENXIO) break;     // only a hole is left
+        return {ByteRange{0, size_}};  // no SEEK_DATA here: treat all as data
+      }
+      off_t hole = ::lseek(fd_, data, SEEK_HOLE);
+      if (hole < 0 || hole > end) hole = end;
+      out.push_back(
+          ByteRange{static_cast<std::uint64_t>(data), static_cast<std::uint64_t>(hole - data)});
+      pos = hole;
+    }
+    return out;
+  }
 
   std::size_t read_at(std::uint64_t offset, void* buf, std::size_t n) const override {
     std::size_t done = 0;
@@ -55,6 +82,7 @@ class HostFile final : public ByteSource {
  private:
   int fd_ = -1;
   std::uint64_t size_ = 0;
+  bool is_device_ = false;
 };
 
 }  // namespace

@@ -28,7 +28,7 @@ std::optional<ArtifactFile> DirectoryEvidence::resolve(std::string_view windows_
   if (!parts || parts->empty()) return std::nullopt;
   auto host = resolve_case_insensitive(windows_root_, *parts);
   if (!host) return std::nullopt;
-  return ArtifactFile{display_of(windows_root_, *host), *host};
+  return ArtifactFile{display_of(windows_root_, *host), *host, {}};
 }
 
 std::vector<ArtifactFile> DirectoryEvidence::list(std::string_view windows_dir) const {
@@ -43,7 +43,7 @@ std::vector<ArtifactFile> DirectoryEvidence::list(std::string_view windows_dir) 
   for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
     if (ec) break;
     if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
-    out.push_back({display_of(windows_root_, it->path()), it->path()});
+    out.push_back({display_of(windows_root_, it->path()), it->path(), {}});
   }
   std::sort(out.begin(), out.end(),
             [](const ArtifactFile& a, const ArtifactFile& b) { return a.host_path < b.host_path; });

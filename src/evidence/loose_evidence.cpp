@@ -11,7 +11,7 @@ LooseEvidence::LooseEvidence(std::filesystem::path given, bool is_folder)
 std::vector<ArtifactFile> LooseEvidence::loose_files() const {
   std::vector<ArtifactFile> out;
   if (!is_folder_) {
-    out.push_back({given_.string(), given_});
+    out.push_back({given_.string(), given_, {}});
     return out;
   }
   std::error_code ec;
@@ -21,7 +21,7 @@ std::vector<ArtifactFile> LooseEvidence::loose_files() const {
     const auto& entry = *it;
     std::error_code ec2;
     if (entry.is_symlink(ec2)) it.disable_recursion_pending();  // listed, never followed
-    out.push_back({entry.path().string(), entry.path()});
+    out.push_back({entry.path().string(), entry.path(), {}});
   }
   std::sort(out.begin(), out.end(),
             [](const ArtifactFile& a, const ArtifactFile& b) { return a.host_path < b.host_path; });

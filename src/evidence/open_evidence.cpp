@@ -5,7 +5,8 @@
 
 namespace sqltriage {
 
-std::unique_ptr<Evidence> open_evidence(const std::filesystem::path& path) {
+std::unique_ptr<Evidence> open_evidence(const std::filesystem::path& path,
+                                        const EvidenceOptions& /*options*/) {
   std::error_code ec;
   auto status = std::filesystem::status(path, ec);
   if (ec || status.type() == std::filesystem::file_type::not_found)

@@ -54,8 +54,11 @@ nlohmann::ordered_json to_json(const DocumentHeader& h) {
   j["tool"] = {{"name", "sqltriage"}, {"version", SQLTRIAGE_VERSION}};
   j["command"] = h.command;
   nlohmann::ordered_json evidence = nlohmann::ordered_json::array();
-  for (const auto& item : h.evidence)
-    evidence.push_back({{"path", item.path}, {"kind", item.kind}});
+  for (const auto& item : h.evidence) {
+    auto entry = nlohmann::ordered_json{{"path", item.path}, {"kind", item.kind}};
+    if (!item.layout.empty()) entry["layout"] = item.layout;
+    evidence.push_back(std::move(entry));
+  }
   j["evidence"] = std::move(evidence);
   j["started"] = format_filetime(h.started);
   return j;

@@ -38,7 +38,7 @@ constexpr std::size_t kMaxRecordErrorsPerFile = 50;
 
 struct Artifact {
   std::string display;
-  std::filesystem::path host;
+  ArtifactFile file;
   // Set by plan() for files read in windows, before their units are queued.
   std::shared_ptr<const ByteSource> source;
   std::optional<evtx::FileLayout> layout;
@@ -106,12 +106,12 @@ class EvtxScan {
     std::size_t inputs_opened = 0;
     for (const auto& input : opt_.inputs) {
       try {
-        auto ev = open_evidence(input);
-        header.evidence.push_back({input.string(), ev->kind()});
+        auto ev = open_evidence(input, opt_.evidence);
+        header.evidence.push_back({input.string(), ev->kind(), ev->layout()});
         ++inputs_opened;
         collect(*ev, early_errors);
       } catch (const EvidenceError& e) {
-        header.evidence.push_back({input.string(), "unreadable"});
+        header.evidence.push_back({input.string(), "unreadable", {}});
         early_errors.push_back(error_at(input.string(), "open_failed", e.detail()));
       }
     }
@@ -147,16 +147,16 @@ class EvtxScan {
 
   // Decides which files of an evidence argument are event logs.
   void collect(const Evidence& ev, std::vector<ErrorEntry>& errors) {
-    if (ev.kind() == "directory") {
+    if (ev.has_windows_layout()) {
       if (opt_.all_logs) {
         for (auto& f : ev.list(kLogsDir))
           if (iends_with(f.display_path, ".evtx"))
-            artifacts_.push_back(Artifact{f.display_path, f.host_path, {}, {}});
+            artifacts_.push_back(Artifact{f.display_path, f, {}, {}});
         return;
       }
       for (const auto& log : standard_evtx_logs()) {
         if (auto f = ev.resolve(log)) {
-          artifacts_.push_back(Artifact{f->display_path, f->host_path, {}, {}});
+          artifacts_.push_back(Artifact{f->display_path, *f, {}, {}});
         } else {
           errors.push_back(error_at(log, "missing", "not present in the evidence"));
         }
@@ -187,10 +187,9 @@ class EvtxScan {
         continue;
       }
       if (single || named_evtx) {
-        artifacts_.push_back(Artifact{f.display_path, f.host_path, {}, {}});
+        artifacts_.push_back(Artifact{f.display_path, f, {}, {}});
       } else if (std::filesystem::is_regular_file(st) && has_evtx_magic(f.host_path)) {
-        artifacts_.push_back(
-            Artifact{f.display_path, f.host_path, {}, {}});  // a log renamed by a collector
+        artifacts_.push_back(Artifact{f.display_path, f, {}, {}});  // a log renamed by a collector
       }
     }
     if (!single && artifacts_.size() + errors.size() == before)
@@ -212,9 +211,14 @@ class EvtxScan {
     const std::uint64_t w = opt_.window_chunks != 0 ? opt_.window_chunks : kDefaultWindowChunks;
     try {
       std::error_code ec;
-      if (std::filesystem::is_regular_file(a.host, ec) &&
-          std::filesystem::file_size(a.host, ec) > evtx::kFileHeaderSize + w * evtx::kChunkSize) {
-        auto source = open_host_file(a.host);
+      const bool in_image = static_cast<bool>(a.file.open_in_image);
+      if (in_image || std::filesystem::is_regular_file(a.file.host_path, ec)) {
+        auto source = open_artifact(a.file);
+        if (source->size() <= evtx::kFileHeaderSize + w * evtx::kChunkSize) {
+          if (in_image) a.source = std::move(source);  // opened once, read whole below
+          work.submit(Unit{index, true, 0, 0, false, true});
+          return;
+        }
         if (auto layout = evtx::read_layout(*source); layout && layout->file_chunks > w) {
           a.source = std::move(source);
           a.layout = std::move(layout);
@@ -249,7 +253,7 @@ class EvtxScan {
           "chunks " + std::to_string(u.first_chunk) + "-" + std::to_string(u.last_chunk - 1) + ", ";
     try {
       // One open file serves libevtx and the chunk check.
-      const auto source = u.whole_file ? evtx::open_log_file(a.host, a.display) : a.source;
+      const auto source = a.source ? a.source : open_artifact(a.file);
       std::unique_ptr<evtx::Reader> reader =
           u.whole_file
               ? std::make_unique<evtx::Reader>(source, a.display)

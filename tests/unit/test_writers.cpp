@@ -71,7 +71,8 @@ constexpr Filetime k20261129 = 134404200000000000;  // 2026-11-29T10:00:00Z
 DocumentHeader header() {
   DocumentHeader h;
   h.command = "evtx";
-  h.evidence = {{"/cases/host1", "directory"}, {"Security.evtx", "file"}};
+  h.evidence = {{"/cases/host1", "directory", {}},
+                {"disk.raw", "image", "MBR partition 1 at offset 1048576"}};
   h.started = k20261129;
   return h;
 }
@@ -128,7 +129,7 @@ Json expected_header_fields() {
   return Json::parse(R"({"schema":"sqltriage.findings/1",
     "tool":{"name":"sqltriage","version":")" SQLTRIAGE_VERSION R"("},
     "command":"evtx",
-    "evidence":[{"path":"/cases/host1","kind":"directory"},{"path":"Security.evtx","kind":"file"}],
+    "evidence":[{"path":"/cases/host1","kind":"directory"},{"path":"disk.raw","kind":"image","layout":"MBR partition 1 at offset 1048576"}],
     "started":"2026-11-29T10:00:00.0000000Z"})");
 }
 

@@ -9,6 +9,7 @@
 #include "artifacts/evtx/libevtx_handles.hpp"
 #include "artifacts/libyal/bfio_source.hpp"
 #include "sqltriage/error.hpp"
+#include "sqltriage/evidence.hpp"
 #include "sqltriage/evtx.hpp"
 
 namespace sqltriage::evtx {
@@ -91,25 +92,8 @@ struct Reader::Impl {
   }
 };
 
-std::shared_ptr<const ByteSource> open_log_file(const std::filesystem::path& p,
-                                                const std::string& display) {
-  std::error_code ec;
-  const auto st = std::filesystem::status(p, ec);
-  if (std::filesystem::is_directory(st))
-    throw ArtifactError(display, "is a folder, not an EVTX file", 0);
-  // Opening a FIFO would block and a device is not a log file: only regular files are read.
-  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
-    throw ArtifactError(display, "is not a regular file (FIFO, socket or device), not read", 0);
-  try {
-    return open_host_file(p);
-  } catch (const std::system_error& e) {
-    throw ArtifactError(display,
-                        std::string("cannot be opened for reading: ") + e.code().message());
-  }
-}
-
 Reader::Reader(const std::filesystem::path& host_path, std::string display_path)
-    : Reader(open_log_file(host_path, display_path), display_path) {}
+    : Reader(open_artifact(ArtifactFile{display_path, host_path, {}}), display_path) {}
 
 Reader::Reader(std::shared_ptr<const ByteSource> source, std::string display_path)
     : impl_(std::make_unique<Impl>()) {
