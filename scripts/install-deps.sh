@@ -13,7 +13,7 @@ packages=(
   # test fixtures: NTFS images written through libntfs-3g, partition tables
   ntfs-3g ntfs-3g-dev fdisk
   # independent reference tools the tests compare against
-  libevtx-utils python3-evtx python3 sleuthkit libfsntfs-utils
+  libevtx-utils python3-evtx python3 sleuthkit libfsntfs-utils libhivex-bin libwin-hivex-perl
 )
 
 missing=()

@@ -82,6 +82,25 @@ CommandResult run_sqltriage(const std::string& args, int timeout_s) {
              args);
 }
 
+std::filesystem::path ntfsgen_image(const TempDir& dir, const std::string& spec_json,
+                                    const std::string& extra_args) {
+  int n = 1;
+  while (std::filesystem::exists(dir.path() / ("ntfs-" + std::to_string(n) + ".img"))) ++n;
+  const auto image = dir.path() / ("ntfs-" + std::to_string(n) + ".img");
+  const auto spec = dir.path() / ("ntfs-" + std::to_string(n) + ".spec.json");
+  {
+    std::ofstream out(spec, std::ios::binary);
+    out << spec_json;
+  }
+  const auto r =
+      run("timeout 300 " + shell_quote(SQLTRIAGE_NTFSGEN) + " image " +
+          shell_quote(image.string()) + " --spec " + shell_quote(spec.string()) + " " + extra_args);
+  INFO("ntfsgen stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(r.out.rfind(image.string() + "\t", 0) == 0);
+  return image;
+}
+
 std::vector<std::string> split_tabs(const std::string& line) {
   std::vector<std::string> cells;
   std::size_t start = 0;

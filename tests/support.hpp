@@ -72,6 +72,13 @@ bool tool_or_skip(const std::string& name);
 /// blocking the suite.
 CommandResult run_sqltriage(const std::string& args, int timeout_s = 120);
 
+/// Writes `spec_json` to a file in `dir`, runs `ntfsgen image IMAGE --spec SPEC extra_args`
+/// (extra_args e.g. "--disk gpt --size-mb 32") and returns the image's path, a new file in
+/// `dir` (ntfs-1.img, ntfs-2.img, ...). REQUIREs that ntfsgen succeeds. The volume offset
+/// ntfsgen prints is 0 for `--disk none` and 1048576 for mbr and gpt.
+std::filesystem::path ntfsgen_image(const TempDir& dir, const std::string& spec_json,
+                                    const std::string& extra_args = "");
+
 /// The cells of one tab-separated line.
 std::vector<std::string> split_tabs(const std::string& line);
 
