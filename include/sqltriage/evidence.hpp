@@ -23,6 +23,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sqltriage/finding.hpp"
+
 namespace sqltriage {
 
 class ByteSource;
@@ -50,9 +52,12 @@ std::shared_ptr<const ByteSource> open_artifact(const ArtifactFile& file);
 
 /// How to open evidence that is a disk image.
 struct EvidenceOptions {
-  /// --partition N: the N-th partition (1-based, in partition-table order) of a disk image.
+  /// --partition N: partition N of a disk image, numbered as Linux numbers them: MBR
+  /// primaries 1-4 by slot, logical partitions from 5 in EBR-chain order; GPT entries by
+  /// their index in the entry array, from 1.
   std::optional<unsigned> partition;
-  /// --offset BYTES: the NTFS volume starts at this byte offset of the image.
+  /// --offset BYTES: the NTFS volume's boot sector is at this byte offset of the image (no
+  /// partition table is read).
   std::optional<std::uint64_t> offset;
 };
 
@@ -86,16 +91,28 @@ class Evidence {
   /// The NTFS file system of an "image" evidence; nullptr for other kinds.
   virtual std::shared_ptr<ntfs::Volume> ntfs_volume() const { return nullptr; }
 
-  /// Where the file system was found, for the document's evidence entry: e.g.
-  /// "MBR partition 2 at offset 65536 (NTFS)". Empty for kinds other than "image".
+  /// Where the file system was found, for the document's evidence entry:
+  /// "MBR partition 1 at offset 1048576 (NTFS, 96 MiB)", "GPT partition 2 at offset ...",
+  /// "NTFS volume at offset 0" (a bare volume image) or "--offset 65536". Empty for kinds
+  /// other than "image".
   virtual std::string layout() const { return {}; }
+
+  /// Damage found while opening that did not stop it: partition entries pointing outside
+  /// the image or overlapping others, CRC32 mismatches of a GPT, a volume the image cuts
+  /// short ("truncated"). Each names the evidence path and the byte offset in it. Scans
+  /// emit these right after the document header.
+  virtual std::vector<ErrorEntry> open_errors() const { return {}; }
 };
 
 /// Opens `path` as evidence, choosing the kind from what is there: a folder with a
 /// Windows layout, another folder, a file whose bytes are an NTFS volume, an MBR or GPT
 /// disk holding one, or a block device (read-only) -> "image"; any other file -> "file".
-/// Throws EvidenceError when the path does not exist or cannot be read, or when options
-/// ask for a partition or offset that holds no NTFS file system.
+/// An image is opened O_RDONLY and only read. `options` concern images only: a file that is
+/// neither a volume nor a partitioned disk stays a "file" whatever they say.
+/// Throws EvidenceError (exit code 3) when the path does not exist or cannot be read; when
+/// it is a disk image or device with no usable NTFS volume (the message names the bad
+/// partition entries and their byte offsets); when the volume is BitLocker-encrypted; or
+/// when options ask for a partition or offset that holds no NTFS file system.
 std::unique_ptr<Evidence> open_evidence(const std::filesystem::path& path,
                                         const EvidenceOptions& options = {});
 

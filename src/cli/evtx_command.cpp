@@ -26,10 +26,10 @@ Runner register_evtx(CLI::App& app) {
   auto args = std::make_shared<EvtxArgs>();
   auto* cmd = app.add_subcommand("evtx", "Windows events the investigation needs, from EVTX logs");
   cmd->add_option("inputs", args->inputs,
-                  "Evidence root (mounted snapshot or collected folder), folders of .evtx files, "
-                  "or .evtx files")
+                  "Evidence root (mounted snapshot or collected folder), raw disk or NTFS volume "
+                  "image or block device, folders of .evtx files, or .evtx files")
       ->required()
-      ->type_name("EVIDENCE|FILE|DIR");
+      ->type_name("EVIDENCE|IMAGE|FILE|DIR");
   cmd->add_option("--event-id", args->event_ids,
                   "Only these EventIDs, from any provider (comma-separated or repeated)")
       ->delimiter(',')

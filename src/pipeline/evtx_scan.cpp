@@ -108,6 +108,7 @@ class EvtxScan {
       try {
         auto ev = open_evidence(input, opt_.evidence);
         header.evidence.push_back({input.string(), ev->kind(), ev->layout()});
+        for (auto& e : ev->open_errors()) early_errors.push_back(std::move(e));  // after header
         ++inputs_opened;
         collect(*ev, early_errors);
       } catch (const EvidenceError& e) {
