@@ -1,15 +1,33 @@
 #!/usr/bin/env bash
 # The main job on the bundled sample evidence: installs what is missing, builds, writes the
-# sample evidence (a mounted-snapshot layout made by our own EVTX writer) and runs
-# `sqltriage evtx` on it. The findings document goes to stdout; extra arguments are passed
-# to sqltriage (e.g. --target sqlserver.exe, --jsonl).
+# sample evidence (a raw MBR disk image of an IIS server, made by our own NTFS and EVTX
+# writers) and runs sqltriage on it. The findings documents go to stdout, one after the
+# other (`jq` reads them as a stream).
+#
+# Usage: scripts/sample.sh [evtx|mft] [ARGS...]
+#   no subcommand: `sqltriage evtx DISK ARGS` then `sqltriage mft DISK ARGS`
+#   (mft without ARGS looks for sqlserver.exe). ARGS go to sqltriage, e.g. --jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
-sample=build/release/sample-evidence
-rm -rf "$sample"
-build/release/tests/fixtures/evtxgen sample "$sample" >&2
+disk=build/release/sample-disk.raw
+rm -f "$disk"
+build/release/tests/fixtures/ntfsgen sample "$disk" >/dev/null
+
+which=all
+case "${1:-}" in
+  evtx | mft) which=$1; shift ;;
+esac
+mft_args=("$@")
+if [ ${#mft_args[@]} -eq 0 ]; then mft_args=(--target sqlserver.exe); fi
+
 status=0
-build/release/sqltriage evtx "$sample" "$@" || status=$?
+run() {
+  local rc=0
+  build/release/sqltriage "$@" || rc=$?
+  if [ "$rc" -gt "$status" ]; then status=$rc; fi
+}
+if [ "$which" != mft ]; then run evtx "$disk" "$@"; fi
+if [ "$which" != evtx ]; then run mft "$disk" "${mft_args[@]}"; fi
 exit "$status"

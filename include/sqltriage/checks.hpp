@@ -54,4 +54,29 @@ bool names_target(std::string_view value, std::string_view target);
 /// and the EventData fields) and records each hit with Finding::add_check.
 void apply_evtx_checks(Finding& f);
 
+// --- the MFT checks -----------------------------------------------------------------------
+
+/// Runs every MFT check on an `mft.entry` finding (its data as docs/mft.md describes:
+/// "Path", "Directory", "$STANDARD_INFORMATION", "$FILE_NAME", "Zone.Identifier",
+/// "FileSignature") and records each hit with Finding::add_check: check_timestomping,
+/// check_entry_internet_download, check_user_writable_executable.
+void apply_mft_checks(Finding& f);
+
+/// timestomping (medium, T1070.006): the $STANDARD_INFORMATION CreationTime is earlier than
+/// the CreationTime of a Win32 or POSIX $FILE_NAME, or all four $STANDARD_INFORMATION times
+/// have a zero sub-second part while some $FILE_NAME time does not. Times are read from the
+/// ISO-8601 strings of the data (7 fractional digits, as format_filetime writes them).
+void check_timestomping(Finding& f);
+
+/// internet_download (the EVTX check, see docs/checks.md) on the entry's parsed
+/// "Zone.Identifier" stream: ZoneId 3 or 4, HostUrl in the reason; medium for a file Windows
+/// or a web server runs, low otherwise.
+void check_entry_internet_download(Finding& f);
+
+/// user_writable_executable (medium): a file (not a folder) in a user-writable or web-served
+/// folder (in_user_writable_or_web_folder) whose name has a runnable extension or whose data
+/// starts with "MZ" ("FileSignature": "MZ"); a well-known binary in one of its own folders
+/// is not reported.
+void check_user_writable_executable(Finding& f);
+
 }  // namespace sqltriage::checks

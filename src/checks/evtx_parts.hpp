@@ -17,6 +17,9 @@ namespace sqltriage::checks::detail {
 std::optional<std::string> text_field(const nlohmann::ordered_json& data, std::string_view name);
 /// The integer field `name` (a JSON number, or a string of decimal digits).
 std::optional<std::int64_t> number_field(const nlohmann::ordered_json& data, std::string_view name);
+/// True when the file's extension is one Windows runs or a web server executes (.exe, .dll,
+/// .ps1, .aspx, .php, ...). Case-insensitive; takes a path or a name.
+bool is_runnable(std::string_view path);
 /// "DOMAIN\user", "user" or "" from two fields; "-" counts as empty.
 std::string account(const nlohmann::ordered_json& data, std::string_view domain_field,
                     std::string_view user_field);

@@ -8,22 +8,19 @@
 
 namespace sqltriage::checks::detail {
 
-namespace {
-
 // Extensions Windows runs or a web server executes.
 constexpr std::array<std::string_view, 22> kRunnable = {
     ".exe", ".dll", ".scr", ".com", ".pif", ".cpl", ".msi", ".sys", ".ps1",  ".psm1", ".bat",
     ".cmd", ".vbs", ".vbe", ".js",  ".jse", ".hta", ".wsf", ".jar", ".aspx", ".asp",  ".php"};
 
-bool is_runnable(std::string_view file) {
+bool is_runnable(std::string_view path) {
+  const auto file = basename(path);
   for (auto ext : kRunnable) {
     if (file.size() > ext.size() && iequals(file.substr(file.size() - ext.size()), ext))
       return true;
   }
   return false;
 }
-
-}  // namespace
 
 void check_internet_download(Finding& f) {
   const auto zone = number_field(f.data, "ZoneId");

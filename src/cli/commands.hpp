@@ -10,5 +10,6 @@ namespace sqltriage::cli {
 using Runner = std::function<int()>;
 
 Runner register_evtx(CLI::App& app);
+Runner register_mft(CLI::App& app);
 
 }  // namespace sqltriage::cli

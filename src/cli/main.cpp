@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
 
   std::map<std::string, Runner> runners;
   runners["evtx"] = register_evtx(app);
+  runners["mft"] = register_mft(app);
 
   try {
     app.parse(argc, argv);

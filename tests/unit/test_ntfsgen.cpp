@@ -486,7 +486,7 @@ TEST_CASE("ntfsgen sample: the WEB01 evidence disk", "[ntfsgen]") {
     REQUIRE(std::regex_search(out, sm, std::regex("Windows owner (S-[0-9-]+)")));
     return sm[1].str();
   };
-  CHECK(owner("/inetpub/wwwroot/uploads/sqlserver.exe") ==
+  CHECK(owner("/ProgramData/sqlserver.exe") ==
         "S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415");
   CHECK(owner("/ProgramData/tools/dl.exe") == "S-1-5-21-3623811015-3361044348-30300820-500");
   CHECK(owner("/Windows/System32/svchost.exe") == "S-1-5-18");

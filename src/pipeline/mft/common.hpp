@@ -1,0 +1,34 @@
+// Internal to the mft scan: small helpers its parts share.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "sqltriage/finding.hpp"
+
+namespace sqltriage::pipeline::mft_scan {
+
+inline ErrorEntry make_error(std::string path, std::string code, std::string message,
+                             std::optional<std::uint64_t> offset = std::nullopt) {
+  ErrorEntry e;
+  e.artifact.path = std::move(path);
+  e.artifact.offset = offset;
+  e.code = std::move(code);
+  e.message = std::move(message);
+  return e;
+}
+
+/// MFT entry index (low 48 bits) and sequence number (high 16 bits) of a file reference.
+inline std::uint64_t reference_entry(std::uint64_t reference) {
+  return reference & 0x0000FFFFFFFFFFFFULL;
+}
+inline std::uint16_t reference_sequence(std::uint64_t reference) {
+  return static_cast<std::uint16_t>(reference >> 48);
+}
+
+/// The drive letter every path in findings carries (the volume's own letter is not
+/// recorded on it; "C:" is the convention of every evidence display path).
+inline constexpr const char* kDrive = "C:";
+
+}  // namespace sqltriage::pipeline::mft_scan
