@@ -31,7 +31,11 @@ void add_common_options(CLI::App& cmd, CommonOptions& o, bool with_time, bool wi
                  "the NTFS partition found automatically")
       ->type_name("N");
   cmd.add_option("--offset", o.offset, "Disk image: the NTFS volume starts at this byte offset")
-      ->type_name("BYTES");
+      ->type_name("BYTES")
+      ->check([](const std::string& v) -> std::string {
+        if (!v.empty() && v.find_first_not_of("0123456789") == std::string::npos) return {};
+        return "--offset needs a byte count (decimal digits), got '" + v + "'";
+      });
   cmd.add_option("--threads", o.threads, "Worker threads (default and 0: the number of cores)")
       ->type_name("N");
 }

@@ -6,6 +6,8 @@
 // stream bytes and the collected $MFT / $Secure:$SDS copies; fls for deleted entries and the
 // bodyfile) and ntfs-3g's ntfssecaudit for owners. The expectations about checks and data
 // shapes come from docs/mft.md and docs/checks.md.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -25,6 +27,7 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 using sqltriage::test::CommandResult;
+using sqltriage::test::ntfsgen_image;
 using sqltriage::test::run;
 using sqltriage::test::run_sqltriage;
 using sqltriage::test::shell_quote;
@@ -1100,4 +1103,30 @@ TEST_CASE("mft cli: a volume Windows made (corpus), against istat and ntfssecaud
   // notes); ours must equal ntfssecaudit's reading of it.
   CHECK(d.at("Owner").at("SidSource") == "$Secure:$SDS");
   CHECK(d.at("Owner").at("Sid") == ntfssecaudit_owner(dir, image, off, "/test/1.txt"));
+}
+
+TEST_CASE("mft cli: a FIFO, a negative offset and an empty target are refused, not waited on",
+          "[mft][cli]") {
+  TempDir dir;
+  const auto fifo = dir.path() / "evidence";
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  // Opening a FIFO for reading blocks until a writer comes: the run must not open it.
+  const auto r = run_sqltriage("mft " + shell_quote(fifo.string()) + " --target x", 30);
+  CHECK(r.exit_code == 3);
+  const auto doc = nlohmann::json::parse(r.out);
+  REQUIRE(doc.at("errors").size() == 1);
+  CHECK(doc.at("errors")[0].at("code") == "open_failed");
+  CHECK(doc.at("errors")[0].at("artifact").at("path") == fifo.string());
+
+  const auto image = ntfsgen_image(dir, R"({"entries": [{"file": "\\a.exe", "text": "MZ"}]})");
+  const auto negative =
+      run_sqltriage("mft " + shell_quote(image.string()) + " --offset -5 --target a.exe");
+  CHECK(negative.exit_code == 2);
+  CHECK(negative.err.find("--offset needs a byte count") != std::string::npos);
+  for (const char* target : {"''", "'\\'", "/", "':'"}) {
+    const auto empty = run_sqltriage("mft " + shell_quote(image.string()) + " --target " + target);
+    CHECK(empty.exit_code == 2);
+    CHECK(empty.err.find("--target needs a file name or path") != std::string::npos);
+  }
+  CHECK(run_sqltriage("mft " + shell_quote(image.string()) + " --target a.exe").exit_code == 0);
 }

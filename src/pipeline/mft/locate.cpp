@@ -28,7 +28,8 @@ bool any_of_names(std::string_view name, std::initializer_list<std::string_view>
 
 bool starts_with_file_signature(const std::filesystem::path& p) {
   try {
-    auto source = open_host_file(p);
+    // open_artifact refuses FIFOs, sockets and devices: opening a FIFO would block.
+    auto source = open_artifact(ArtifactFile{p.string(), p, {}});
     std::array<char, 4> magic{};
     return source->read_at(0, magic.data(), magic.size()) == magic.size() &&
            std::memcmp(magic.data(), "FILE", 4) == 0;
@@ -41,7 +42,10 @@ bool starts_with_file_signature(const std::filesystem::path& p) {
 Located open_loose(const std::filesystem::path& host, std::string display,
                    std::vector<ErrorEntry>& errors) {
   try {
-    return Located{open_host_file(host), std::move(display)};
+    return Located{open_artifact(ArtifactFile{display, host, {}}), display};
+  } catch (const ArtifactError& e) {
+    errors.push_back(make_error(display, "open_failed", e.detail()));
+    return Located{};
   } catch (const std::exception& e) {
     errors.push_back(make_error(display, "open_failed", e.what()));
     return Located{};
