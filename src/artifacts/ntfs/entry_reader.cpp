@@ -48,16 +48,6 @@ bool ascii_iequal(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-std::string hex_offset(std::uint64_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  do {
-    out.insert(out.begin(), kDigits[v & 0xF]);
-    v >>= 4;
-  } while (v != 0);
-  return "0x" + out;
-}
-
 RecordStore::RecordStore(std::shared_ptr<const ByteSource> mft, std::uint32_t record_size,
                          std::string display)
     : mft_(std::move(mft)), record_size_(record_size), display_(std::move(display)) {

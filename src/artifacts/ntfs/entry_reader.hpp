@@ -95,7 +95,6 @@ class EntryReader {
   ListReader non_resident_lists_;
 };
 
-/// "0x1a2b" for error texts.
-std::string hex_offset(std::uint64_t v);
+using record::hex_offset;
 
 }  // namespace sqltriage::ntfs

@@ -10,7 +10,9 @@ namespace {
 constexpr std::size_t kFixupBlock = 512;  // NTFS applies the update sequence per 512 bytes
 constexpr std::size_t kHeaderMin = 0x2A;  // NTFS 3.0 header size (3.1 adds the entry number)
 
-std::string hex(std::uint64_t v) {
+}  // namespace
+
+std::string hex_offset(std::uint64_t v) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
   do {
@@ -19,8 +21,6 @@ std::string hex(std::uint64_t v) {
   } while (v != 0);
   return "0x" + out;
 }
-
-}  // namespace
 
 Kind prepare(std::span<std::uint8_t> rec, Header& header, std::optional<Damage>& damage) {
   damage.reset();
@@ -47,8 +47,8 @@ Kind prepare(std::span<std::uint8_t> rec, Header& header, std::optional<Damage>&
     return Kind::kFile;
   }
   if (usa_offset < 0x28 || usa_offset % 2 != 0 || usa_offset + 2 * usa_count > rec.size()) {
-    damage =
-        Damage{"update sequence array offset " + hex(usa_offset) + " is outside the header", 0x04};
+    damage = Damage{
+        "update sequence array offset " + hex_offset(usa_offset) + " is outside the header", 0x04};
     return Kind::kFile;
   }
   const std::uint8_t* usa = p + usa_offset;
@@ -56,8 +56,8 @@ Kind prepare(std::span<std::uint8_t> rec, Header& header, std::optional<Damage>&
     std::uint8_t* tail = rec.data() + i * kFixupBlock - 2;
     if (tail[0] != usa[0] || tail[1] != usa[1]) {
       damage = Damage{"fixup mismatch at the end of 512-byte block " + std::to_string(i - 1) +
-                          " (update sequence number " + hex(le16(usa)) + ", found " +
-                          hex(le16(tail)) + "): torn or corrupted write",
+                          " (update sequence number " + hex_offset(le16(usa)) + ", found " +
+                          hex_offset(le16(tail)) + "): torn or corrupted write",
                       i * kFixupBlock - 2};
       return Kind::kFile;
     }
@@ -82,7 +82,8 @@ Kind prepare(std::span<std::uint8_t> rec, Header& header, std::optional<Damage>&
   }
   if (header.first_attribute < usa_offset + 2 * usa_count || header.first_attribute % 8 != 0 ||
       header.first_attribute + 4u > header.used_size) {
-    damage = Damage{"first attribute offset " + hex(header.first_attribute) + " is invalid", 0x14};
+    damage = Damage{"first attribute offset " + hex_offset(header.first_attribute) + " is invalid",
+                    0x14};
     return Kind::kFile;
   }
   return Kind::kFile;
@@ -98,7 +99,8 @@ AttributeWalker::AttributeWalker(std::span<const std::uint8_t> rec, const Header
 bool AttributeWalker::next(Attribute& out) {
   if (damage_) return false;
   auto fail = [&](std::string what) {
-    damage_ = Damage{"attribute at record offset " + hex(pos_) + ": " + std::move(what), pos_};
+    damage_ =
+        Damage{"attribute at record offset " + hex_offset(pos_) + ": " + std::move(what), pos_};
     return false;
   };
   if (pos_ + 4 > end_) return fail("attribute list runs past the used size without end marker");
@@ -131,8 +133,8 @@ bool AttributeWalker::next(Attribute& out) {
     const std::size_t value_offset = le16(a + 20);
     if (length < 24 || value_offset > length || value_size > length - value_offset)
       return fail("resident value (" + std::to_string(value_size) + " bytes at " +
-                  hex(value_offset) + ") runs past the attribute of " + std::to_string(length) +
-                  " bytes");
+                  hex_offset(value_offset) + ") runs past the attribute of " +
+                  std::to_string(length) + " bytes");
     out.value = rec_.subspan(pos_ + value_offset, value_size);
   } else {
     if (length < 0x40) return fail("non-resident header shorter than 64 bytes");

@@ -75,6 +75,9 @@ class AttributeWalker {
   std::optional<Damage> damage_;
 };
 
+/// "0x1a2b" for error texts.
+std::string hex_offset(std::uint64_t v);
+
 /// Little-endian readers over bytes already bounds-checked by the caller.
 inline std::uint16_t le16(const std::uint8_t* p) {
   return static_cast<std::uint16_t>(p[0] | (p[1] << 8));
