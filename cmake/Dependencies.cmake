@@ -13,6 +13,12 @@ pkg_check_modules(YARA REQUIRED IMPORTED_TARGET yara)
 pkg_check_modules(PUGIXML REQUIRED IMPORTED_TARGET pugixml)
 pkg_check_modules(LIBBFIO REQUIRED IMPORTED_TARGET libbfio)
 find_package(ZLIB REQUIRED)
+find_package(SQLite3 REQUIRED)  # NSRL RDS v3 hash sets
+# libfuzzy (ssdeep) and libtlsh ship no .pc and no CMake config.
+find_library(FUZZY_LIB fuzzy REQUIRED)
+find_path(FUZZY_INC fuzzy.h REQUIRED)
+find_library(TLSH_LIB tlsh REQUIRED)
+find_path(TLSH_INC tlsh.h REQUIRED)
 # tcmalloc (gperftools): libevtx builds a tree of small allocations for every record, and
 # glibc's malloc/free took ~45% of the CPU of a scan; tcmalloc halves the scan's time.
 # Off for sanitizer and valgrind builds, which bring their own allocator (the debug preset).

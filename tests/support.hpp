@@ -79,6 +79,29 @@ CommandResult run_sqltriage(const std::string& args, int timeout_s = 120);
 std::filesystem::path ntfsgen_image(const TempDir& dir, const std::string& spec_json,
                                     const std::string& extra_args = "");
 
+/// An empty hive: a regf base block and one hive bin holding the root key ("ROOT", no
+/// subkeys or values), its security key and a free cell. hivex only edits existing hives,
+/// so tests start from this one. Format knowledge: libregf's REGF format document.
+void write_empty_hive(const std::filesystem::path& path);
+
+/// A hive with the keys and values of `reg` (a .reg text relative to the root: every key,
+/// parents included, needs its own [\...] section), written by hivexregedit --merge.
+/// REQUIREs that hivexregedit succeeds.
+void write_hive(const std::filesystem::path& path, const std::string& reg);
+
+/// hex(1):... for a REG_SZ / hex(2):... for a REG_EXPAND_SZ string (UTF-16LE with its NUL).
+std::string reg_string(const std::string& s, int type);
+
+/// Debian's Microsoft-signed shimx64.efi.signed: from the cache scripts/install-deps.sh
+/// fills ($XDG_CACHE_HOME or ~/.cache, then sqltriage/shim-signed/usr/lib/shim/), else
+/// /usr/lib/shim/. Missing: FAILs under CI=true, otherwise WARNs and returns std::nullopt.
+std::optional<std::filesystem::path> shim_or_skip();
+
+/// The folder of PE fixtures tests/fixtures/pe/make_pes.sh builds (once per test run; see
+/// the script's header for the files). std::nullopt (after a WARN) when mingw-w64,
+/// osslsigncode or openssl is missing outside CI; FAILs under CI=true.
+std::optional<std::filesystem::path> pe_fixtures();
+
 /// The cells of one tab-separated line.
 std::vector<std::string> split_tabs(const std::string& line);
 
