@@ -1,14 +1,37 @@
 // Known-good and known-bad hash sets, and offline VirusTotal reports, looked up by a file's
 // hashes.
 //
-// Formats: plain lists (one MD5, SHA-1 or SHA-256 per line, optional text after it as a
-// comment, '#' comment lines); CSV with a header row naming a hash column (md5/md5_hash,
-// sha1/sha1_hash, sha256/sha256_hash, any case; MalwareBazaar exports quote every field and
-// start with '#' comment lines); the NSRL RDS v3 SQLite database (table FILE with columns
-// sha256, sha1, md5, file_name, file_size, package_id; NIST "RDSv3 schema"). VirusTotal
-// reports: JSON Lines of API v3 file objects ({"data": {"attributes": {...}}} or the bare
-// object with "attributes") or API v2 file reports (md5/sha1/sha256, positives, total,
-// additional_info.sigcheck, additional_info.exiftool).
+// Hash-set formats, told apart by content (not by file name):
+// - NSRL RDS v3: a file starting with the SQLite header ("SQLite format 3\0") whose FILE
+//   table or view has the columns sha256, sha1, md5 (upper-case hex), file_name, file_size,
+//   package_id (NIST "RDSv3" schema; FILE is a table in the "minimal" databases and a view
+//   over METADATA and PACKAGE_OBJECT in the full ones). Queried in place, opened read-only
+//   as an immutable URI: no lock, no -journal/-wal/-shm file next to it. Hash columns with
+//   an index are queried one by one (SHA-256, SHA-1, MD5); with none (the full database's
+//   view) one query reads the whole table and problems() says so.
+// - CSV: the first line that is neither blank nor a '#' comment is the header when one of
+//   its columns is md5, md5_hash, sha1, sha1_hash, sha-1, sha256, sha256_hash or sha-256 (any
+//   case); otherwise the '#' comment line just before it is, when it lists two or more
+//   columns and names a hash column (MalwareBazaar writes "# "first_seen_utc","sha256_hash",
+//   ..."). RFC 4180 fields: quoted or not, "" inside quotes, CRLF or LF, newlines inside
+//   quotes; spaces around quoted fields are ignored, unquoted fields trimmed. Every hash
+//   column of a row is indexed; empty and "n/a" cells are skipped; '#' lines are skipped
+//   anywhere. A row with a different number of fields than the header, or whose hash
+//   columns hold no valid hash, is a problem.
+// - Plain list (everything else): one MD5, SHA-1 or SHA-256 (32, 40 or 64 hex digits, any
+//   case) at the start of a line, optionally followed by whitespace, ',' or ';' and a
+//   comment (a leading '*', '#', ',' or ';' of the comment is dropped, so md5sum/sha256sum
+//   output reads as a list whose comment is the file name). Blank and '#' lines are skipped;
+//   a UTF-8 BOM and CRLF are accepted; any other line is a problem.
+// A first line with commas that does not start with a hash and names no hash column makes
+// add() throw ArtifactError ("CSV header at line N names no hash column ...").
+// Lines and CSV records longer than 1 MiB (or with more than 65,536 fields) are problems,
+// not read into memory.
+//
+// VirusTotal reports: JSON Lines of API v3 file objects ({"data": {"attributes": {...}}} or
+// the bare object with "attributes") or API v2 file reports (md5/sha1/sha256, positives,
+// total, submission_names, first_seen, additional_info.sigcheck, additional_info.exiftool).
+// Lines longer than 16 MiB are problems.
 #pragma once
 
 #include <cstdint>
@@ -29,20 +52,23 @@ enum class Verdict { known_good, known_bad };
 std::string_view to_string(Verdict v);
 
 struct Hit {
-  std::string set;        ///< the set's name: its file name
-  std::string set_path;   ///< as given on the command line
-  std::string format;     ///< "list", "csv", "nsrl"
+  std::string set;       ///< the set's name: its file name
+  std::string set_path;  ///< as given on the command line
+  std::string format;    ///< "list", "csv", "nsrl"
   Verdict verdict = Verdict::known_bad;
   std::string algorithm;  ///< "md5", "sha1", "sha256": the hash that matched
-  /// What the set says about the entry: the list line's comment, the CSV row's columns
-  /// (e.g. MalwareBazaar signature, file_name, first_seen_utc), NSRL file_name, file_size,
-  /// package_id. Empty object when the set says nothing more.
+  /// What the set says about the entry: a list line's comment as {"Comment": ...}; a CSV
+  /// row's columns by their header names, as strings (e.g. MalwareBazaar signature,
+  /// file_name, first_seen_utc); NSRL {"FileName", "FileSize", "PackageId"} (integers as
+  /// the database stores them). Empty object when the set says nothing more.
   nlohmann::ordered_json entry = nlohmann::ordered_json::object();
 };
 
 /// The sets given with --hashes, loaded once and shared by every worker (lookups are
-/// thread-safe). Lists and CSVs are held in memory as binary digests (about 40 bytes a
-/// hash); NSRL databases are queried in place, read-only.
+/// thread-safe; an NSRL database serialises its own queries). Lists and CSVs are held in
+/// memory as sorted binary digests with the byte offset of their line (24 bytes an MD5, 32 a
+/// SHA-1, 40 a SHA-256); a hit reads its line or row back from the file for the entry.
+/// NSRL databases are queried in place, read-only.
 class HashSets {
  public:
   HashSets();
@@ -52,13 +78,20 @@ class HashSets {
 
   /// Adds one set. `spec` is a path, optionally prefixed "good:" or "bad:" to state the
   /// verdict; without a prefix NSRL databases are known-good and every other set known-bad.
-  /// The format is detected from the content (SQLite header, CSV header row, else list).
-  /// Malformed lines are counted (see problems()), not fatal. Throws ArtifactError when the
-  /// file cannot be read or holds no hash at all.
+  /// The format is detected from the content (see the top of this file). Malformed lines are
+  /// counted (see problems()), not fatal. The same file given again (same canonical path)
+  /// with the same verdict is ignored and noted in problems(); with the other verdict it
+  /// throws ArtifactError. Throws ArtifactError (naming the file as given) when the file
+  /// cannot be read, is an SQLite database without the NSRL FILE table and columns, is a CSV
+  /// without a hash column, or holds no hash at all; std::invalid_argument for an empty path.
   void add(const std::string& spec);
-  /// Every hit of the file's MD5, SHA-1 or SHA-256 in every set, in the order sets were added.
+  /// At most one hit per set, in the order sets were added: the set's first entry (lowest
+  /// line, first NSRL row) for the file's SHA-256, else SHA-1, else MD5. Hashes that are not
+  /// well-formed hex are ignored. Throws ArtifactError when an NSRL query fails.
   std::vector<Hit> lookup(const pe::Hashes& hashes) const;
-  /// Per set: "NAME: N lines not understood (first at line L)"; empty when all were clean.
+  /// Per set: "NAME: N lines not understood (first at line L: REASON)", "NAME: FILE has no
+  /// index ..." for an NSRL database read by scanning, "NAME: given twice; ..."; empty when
+  /// all were clean. NAME is the set's file name.
   std::vector<std::string> problems() const;
   bool empty() const;
 
@@ -71,22 +104,33 @@ nlohmann::ordered_json to_json(const Hit& hit);
 
 /// One report from --vt-reports, normalised across API versions.
 struct VtReport {
-  std::string md5, sha1, sha256;  ///< lower-case hex
-  std::optional<int> malicious;   ///< v3 last_analysis_stats.malicious, v2 positives
-  std::optional<int> engines;     ///< engines that gave a verdict (v2 total)
+  /// Lower-case hex; "" when the report does not give it (v3: the SHA-256 falls back to
+  /// data.id).
+  std::string md5, sha1, sha256;
+  std::optional<int> malicious;  ///< v3 last_analysis_stats.malicious, v2 positives
+  /// Engines that gave a verdict: v3 harmless + malicious + suspicious + undetected
+  /// (type-unsupported, timeout and failure not counted); v2 total.
+  std::optional<int> engines;
   std::vector<std::string> names;  ///< v3 names / v2 submission_names, as given
-  std::optional<std::string> original_filename;  ///< v3 signature_info["original name"], v2 sigcheck/exiftool
-  std::optional<std::string> company_name;       ///< v3 signature_info.copyright or exiftool CompanyName
+  /// signature_info (v3) / sigcheck (v2) "original name", else exiftool OriginalFileName.
+  std::optional<std::string> original_filename;
+  /// exiftool CompanyName, else signature_info / sigcheck "copyright".
+  std::optional<std::string> company_name;
+  /// signature_info / sigcheck "product", else exiftool ProductName.
   std::optional<std::string> product;
-  /// Signed according to the report: v3 signature_info.verified / v2 sigcheck.verified
-  /// ("Signed" means yes), with the signer names as given.
+  /// Signed according to the report: v3 signature_info.verified / v2 sigcheck.verified;
+  /// true only for "Signed", false for any other text ("Unsigned", an error message),
+  /// absent when the report has no such field. `signers` is "signers" as given.
   std::optional<bool> signed_verified;
   std::string signers;
-  std::optional<std::int64_t> first_submission_date;  ///< Unix seconds, UTC
-  std::uint64_t line = 0;  ///< line number in the file
+  /// Unix seconds, UTC: v3 first_submission_date; v2 first_seen ("YYYY-MM-DD hh:mm:ss",
+  /// UTC). to_json writes it as "YYYY-MM-DDThh:mm:ssZ".
+  std::optional<std::int64_t> first_submission_date;
+  std::uint64_t line = 0;  ///< 1-based line number in its file
 };
 
-/// The reports of one or more JSON Lines files, indexed by hash and by original name.
+/// The reports of one or more JSON Lines files, held in memory as normalised VtReports and
+/// indexed by hash (query() reads them all). Lookups and queries are thread-safe.
 class VtReports {
  public:
   VtReports();
@@ -94,13 +138,17 @@ class VtReports {
   VtReports(VtReports&&) noexcept;
   VtReports& operator=(VtReports&&) noexcept;
 
-  /// Throws ArtifactError when the file cannot be read; unparsable lines are counted in
-  /// problems() with their line numbers.
+  /// Throws ArtifactError when the file cannot be read; blank lines are skipped; lines that
+  /// are not JSON, not a v2/v3 file report or carry a malformed hash are counted in
+  /// problems(): "PATH: N lines not understood (first at line L: REASON)".
   void add(const std::filesystem::path& path);
-  /// The report for any of the file's hashes, if one was given.
+  /// The report for the file's SHA-256, else SHA-1, else MD5 (case-insensitive); when several
+  /// lines describe the same hash, the last one added.
   std::optional<VtReport> lookup(const pe::Hashes& hashes) const;
-  /// --vt-query FIELD=VALUE: FIELD is original-name, name, company, sha256, sha1 or md5;
-  /// names compare case-insensitively. Throws std::invalid_argument for another field.
+  /// --vt-query FIELD=VALUE: every report, in the order added, whose original-name (the
+  /// whole OriginalFilename), name (any of names), sha256, sha1 or md5 equals VALUE, or
+  /// whose company (CompanyName) contains VALUE; all compare ASCII-case-insensitively.
+  /// Throws std::invalid_argument for another field.
   std::vector<VtReport> query(std::string_view field, std::string_view value) const;
   std::vector<std::string> problems() const;
   std::size_t size() const;
