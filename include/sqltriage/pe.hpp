@@ -44,7 +44,8 @@ struct Section {
   std::uint32_t raw_offset = 0;  ///< PointerToRawData
   std::uint32_t raw_size = 0;    ///< SizeOfRawData
   std::uint32_t characteristics = 0;
-  /// Shannon entropy of the section's raw bytes in bits per byte (0..8); set by hash_file()
+  /// Shannon entropy of the section's raw bytes (PointerToRawData, SizeOfRawData bytes, cut
+  /// at the end of the file; 0 when it has none) in bits per byte (0..8); set by hash_file()
   /// (the hashing pass), std::nullopt before it or when the raw data lies outside the file.
   std::optional<double> entropy;
 };
@@ -67,9 +68,9 @@ struct CertificateEntry {
 /// the CheckSum field, the certificate table's data directory entry, and the certificate
 /// table itself.
 struct AuthenticodeLayout {
-  std::uint64_t checksum_offset = 0;  ///< 4 bytes
+  std::uint64_t checksum_offset = 0;        ///< 4 bytes
   std::uint64_t security_entry_offset = 0;  ///< 8 bytes; 0 when the directory is absent
-  std::uint64_t cert_table_offset = 0;  ///< 0 when there is no certificate table
+  std::uint64_t cert_table_offset = 0;      ///< 0 when there is no certificate table
   std::uint64_t cert_table_size = 0;
 };
 
@@ -78,9 +79,9 @@ struct VersionInfo {
   /// StringFileInfo strings of the first string table, in file order: ("OriginalFilename",
   /// "sqlservr.exe"), ("CompanyName", ...), any key the file has.
   std::vector<std::pair<std::string, std::string>> strings;
-  std::string language;          ///< string table key, e.g. "040904b0"
-  std::string file_version;      ///< VS_FIXEDFILEINFO dwFileVersionMS/LS as "15.0.4153.1"
-  std::string product_version;   ///< dwProductVersionMS/LS
+  std::string language;         ///< string table key, e.g. "040904b0"
+  std::string file_version;     ///< VS_FIXEDFILEINFO dwFileVersionMS/LS as "15.0.4153.1"
+  std::string product_version;  ///< dwProductVersionMS/LS
   /// The value of `key` (exact, case-sensitive as Windows stores it), if present.
   std::optional<std::string> get(std::string_view key) const;
 };
@@ -110,26 +111,34 @@ struct Info {
   std::vector<DataDirectory> directories;  ///< NumberOfRvaAndSizes entries (at most 16)
   std::vector<Section> sections;
   std::vector<ImportedDll> imports;
-  /// imphash: MD5 (lower-case hex) of the import list as pefile defines it; empty when the
-  /// file imports nothing.
+  /// imphash: MD5 (lower-case hex) of the import list as pefile's get_imphash() defines it
+  /// (src/artifacts/pe/imports.cpp states the rule); empty when the file imports nothing.
   std::string imphash;
   bool is_dll = false;
-  bool is_dotnet = false;  ///< a CLR runtime header (directory 14) is present and valid
+  /// Directory 14 (CLR runtime header) has a non-zero RVA and size and maps into the file.
+  bool is_dotnet = false;
   std::optional<std::string> pdb_path;  ///< from the first CodeView RSDS/NB10 debug record
   bool rich_header = false;
   std::vector<RichEntry> rich_entries;
-  /// Bytes after the end of the last section's raw data (the overlay), excluding nothing:
-  /// a certificate table at the end of the file lies inside it.
+  /// Bytes after the end of the furthest section raw data (max PointerToRawData +
+  /// SizeOfRawData over sections with raw data, at least the end of the optional header,
+  /// cut at the file size): the overlay, excluding nothing: a certificate table at the end
+  /// of the file lies inside it.
   std::uint64_t overlay_offset = 0;
   std::uint64_t overlay_size = 0;
   std::optional<VersionInfo> version_info;
   std::vector<CertificateEntry> certificates;
   AuthenticodeLayout authenticode;
-  /// Damage that left part of the result missing, each naming the structure and its file
-  /// offset ("section table entry 3 at offset 0x1f8 lies past the end of the file"). The
-  /// fields above that could not be read keep their defaults.
+  /// Damage that left part of the result missing, each naming the structure and ending
+  /// with the file offset of the damaged field or structure ("section table cut short by
+  /// the end of the file: entry 3 of 12 is incomplete; 3 sections read (offset 0x200)").
+  /// At most 200 are listed, then one "and N more problems" entry. The fields above that
+  /// could not be read keep their defaults.
   std::vector<std::string> problems;
 };
+
+/// The file offset a problem names (its trailing "(offset 0x...)"), for an errors entry.
+std::optional<std::uint64_t> problem_offset(std::string_view problem);
 
 /// True when the source starts with "MZ" and e_lfanew points at "PE\0\0" inside the file.
 bool looks_like_pe(const ByteSource& source);
@@ -144,17 +153,20 @@ Info read_pe(const ByteSource& source, const std::string& display_path);
 struct Hashes {
   std::string md5, sha1, sha256;  ///< lower-case hex of the whole file
   std::string ssdeep;             ///< libfuzzy, "blocksize:hash:hash"
-  /// TLSH in the current format: "T1" + 70 upper-case hex digits; empty when the file is
-  /// too small or too uniform for TLSH (fewer than 50 bytes, or not enough variety).
+  /// TLSH in the current format: "T1" + the 70 upper-case hex digits libtlsh 3.4.4 prints
+  /// (the current format changes nothing else). Empty when libtlsh 3.4.4 gives no digest:
+  /// fewer than 256 bytes (TLSH 4.x accepts 50) or not enough variety. Of a file over
+  /// 4 GiB, the TLSH of its first 4 GiB - 1 bytes, as TLSH 4.6+ defines it.
   std::string tlsh;
   /// Authenticode image hashes (lower-case hex), for PE files only.
   std::optional<std::string> authenticode_sha1, authenticode_sha256;
   double entropy = 0.0;  ///< of the whole file, bits per byte
 };
 
-/// Reads the source once, front to back, in bounded chunks (memory does not grow with the
-/// file size) and computes every hash; for a PE (`info` not null) also the Authenticode
-/// image hashes and each section's entropy, written into info->sections. Throws
+/// Reads the source once, front to back, in 1 MiB chunks (memory does not grow with the
+/// file size: at most four chunks wait for the second thread, which computes TLSH and MD5
+/// beside the caller's thread) and computes every hash; for a PE (`info` not null) also the
+/// Authenticode image hashes and each section's entropy, written into info->sections. Throws
 /// ArtifactError when a read fails (naming the offset).
 Hashes hash_file(const ByteSource& source, Info* info, const std::string& display_path);
 
@@ -175,14 +187,16 @@ std::vector<std::string> section_characteristics_names(std::uint32_t characteris
 
 /// JSON shapes (docs/pe.md): the "PE" object of a pe.file finding (Machine, Subsystem,
 /// Characteristics, TimeDateStamp as UTC ISO-8601 plus TimeDateStampRaw, LinkerVersion,
-/// Format, IsDll, IsDotNet, ImageBase, AddressOfEntryPoint, CheckSum, PdbPath, RichHeader,
-/// Sections, Imports, OverlayOffset, OverlaySize, CertificateTable, Problems).
+/// Format, IsDll, IsDotNet, ImageBase, AddressOfEntryPoint, CheckSum (these three as "0x"
+/// hex strings), PdbPath, RichHeader, RichEntries (only when present), Sections, Imports
+/// (DLL, Count, Functions), OverlayOffset, OverlaySize, CertificateTable, Problems).
 nlohmann::ordered_json to_json(const Info& info);
 /// The "VersionInfo" object: every string in file order, then Language, FileVersionFixed,
 /// ProductVersionFixed.
 nlohmann::ordered_json to_json(const VersionInfo& version_info);
-/// The "Hashes" object: MD5, SHA1, SHA256, SSDEEP, TLSH, then (PE only) Imphash,
-/// AuthenticodeSHA1, AuthenticodeSHA256.
+/// The "Hashes" object: MD5, SHA1, SHA256, SSDEEP, TLSH (null when empty), Entropy, then
+/// (PE only) Imphash (null when the file imports nothing), AuthenticodeSHA1,
+/// AuthenticodeSHA256.
 nlohmann::ordered_json to_json(const Hashes& hashes, const Info* info);
 
 }  // namespace sqltriage::pe
