@@ -22,6 +22,13 @@
 //   (ROOT and AuthRoot), --ca-file, the host's system store. A trust source may hold an
 //   intermediate certificate; the chain then ends there (partial chains are accepted).
 //   Revocation is not checked.
+// - trust time: the time of the first verified RFC 3161 or countersignature timestamp (its
+//   TSA's signature checks out and it covers this signature; the TSA's own chain is not
+//   required to reach a trust source), else the current time. The signer's signingTime
+//   attribute is a claim and never moves the trust time.
+// Not checked: revocation (CRL, OCSP), extended key usage (purpose "any"), page hashes
+// (1.3.6.1.4.1.311.2.3.1/2), signers after the first of a SignedData, and the signer
+// certificate's own validity period apart from the chain check at the trust time.
 #pragma once
 
 #include <cstdint>
@@ -42,7 +49,7 @@
 namespace sqltriage::authenticode {
 
 struct Certificate {
-  std::string subject;     ///< RFC 2253 form, e.g. "CN=Microsoft Windows,O=Microsoft Corporation,..."
+  std::string subject;  ///< RFC 2253 form, e.g. "CN=Microsoft Windows,O=Microsoft Corporation,..."
   std::string subject_cn;  ///< the subject's commonName, "" when it has none
   std::string issuer;      ///< RFC 2253 form
   std::string serial;      ///< lower-case hex, big-endian, as Windows shows it
@@ -64,9 +71,10 @@ class TrustStore {
   TrustStore& operator=(TrustStore&&) noexcept;
 
   /// Every certificate blob under SOFTWARE\Microsoft\SystemCertificates\ROOT\Certificates
-  /// and \AuthRoot\Certificates of the evidence's SOFTWARE hive (Windows\System32\config\
-  /// SOFTWARE); labels "registry ROOT" / "registry AuthRoot". Unreadable blobs become
-  /// `errors` entries (code "record"); a missing hive is not an error. Returns the count added.
+  /// and \AuthRoot\Certificates of the evidence's SOFTWARE hive
+  /// (Windows\System32\config\SOFTWARE); labels "registry ROOT" / "registry AuthRoot". Unreadable
+  /// blobs become `errors` entries (code "record"); a missing hive is not an error. Returns the
+  /// count added.
   std::size_t add_registry_roots(const Evidence& evidence, std::vector<ErrorEntry>& errors);
   /// PEM (one or more certificates) or DER file given with --ca-file; label "--ca-file PATH".
   /// Throws ArtifactError when the file holds no certificate.
@@ -93,13 +101,17 @@ struct Timestamp {
   /// "signing_time" (the signer's own signingTime attribute: a claim, not a proof).
   std::string kind;
   std::optional<Certificate> signer;  ///< the TSA's certificate (not for "signing_time")
-  /// The timestamp's own signature checks out and it covers this signature's bytes.
+  /// The timestamp's own signature checks out (messageDigest and the TSA's signature) and it
+  /// covers this signature's encryptedDigest (RFC 3161 messageImprint, or the
+  /// countersignature's messageDigest). Not a trust statement about the TSA. Always false
+  /// for "signing_time".
   bool verified = false;
 };
 
 struct Signature {
-  std::size_t entry = 0;         ///< index of the certificate table entry (0-based)
-  std::size_t nested_level = 0;  ///< 0: the entry's signature; 1: nested inside it (1.3.6.1.4.1.311.2.4.1)
+  std::size_t entry = 0;  ///< index of the certificate table entry (0-based)
+  std::size_t nested_level =
+      0;  ///< 0: the entry's signature; 1: nested inside it (1.3.6.1.4.1.311.2.4.1)
   std::uint64_t offset = 0;      ///< file offset of the PKCS #7 blob (or of its parent's)
   std::string digest_algorithm;  ///< "sha256", "sha1", "md5", "sha384", "sha512"
   std::string signed_digest;     ///< from SpcIndirectDataContent, lower-case hex
@@ -125,7 +137,10 @@ struct Signature {
 };
 
 /// Every signature of the PE: each WIN_CERT_TYPE_PKCS_SIGNED_DATA entry of the certificate
-/// table and the signatures nested in them. `hashes` supplies the SHA-1 and SHA-256 image
+/// table and the signatures nested in them, in table order, each entry's own signature
+/// before those nested in it (at most 4 levels deep, 64 signatures, 16 MiB per entry). An
+/// entry of another type, or one cut short or running past the end of the file, becomes a
+/// Signature with only `problems` set. `hashes` supplies the SHA-1 and SHA-256 image
 /// hashes; other algorithms are computed with pe::authenticode_digest. Never throws for a
 /// malformed signature (it becomes a Signature with problems); throws ArtifactError only on
 /// an I/O error.
@@ -141,7 +156,11 @@ struct CatalogMatch {
 };
 
 /// The members of every catalog under Windows\System32\CatRoot\{...}\*.cat in the evidence,
-/// indexed by image hash. Thread-safe to query once built.
+/// indexed by image hash. Each catalog's signature is checked cryptographically when it is
+/// added (digest and signer signature: cheap beside parsing the member list, and it needs no
+/// second read of the catalog); its chain, which depends on the trust store, is built on the
+/// first find() that needs it and cached per trust store state. Memory: the member digests
+/// and each distinct certificate once. Thread-safe to query once built.
 class CatalogIndex {
  public:
   CatalogIndex();
@@ -149,11 +168,20 @@ class CatalogIndex {
   CatalogIndex(CatalogIndex&&) noexcept;
   CatalogIndex& operator=(CatalogIndex&&) noexcept;
 
-  /// Reads every catalog of the evidence; unreadable catalogs become `errors` entries.
+  /// Reads every *.cat of CatRoot\{F750E6C3-38EE-11D1-85E5-00C04FC295EE} and
+  /// CatRoot\{127D0A1D-4EF2-11D1-8608-00C04FC295EE}; catalogs that cannot be read or are not
+  /// catalogs become `errors` entries (code "open_failed", naming the file and, when known,
+  /// the byte offset).
   static CatalogIndex from_evidence(const Evidence& evidence, std::vector<ErrorEntry>& errors);
-  /// Adds one catalog file. Throws ArtifactError when it is not a catalog.
+  /// Adds one catalog file (at most 256 MiB, read once). A member is indexed by the digest of
+  /// its SpcIndirectDataContent attribute and by its subjectIdentifier when that spells a
+  /// SHA-1 or SHA-256 hash (raw bytes, or hex digits in ASCII or UTF-16LE). Throws
+  /// ArtifactError when it is not a PKCS #7 SignedData over a certificate trust list, or
+  /// when the list is malformed (naming the byte offset). A catalog whose signature fails
+  /// is still indexed: find() reports it with verified false.
   void add(const ByteSource& catalog, const std::string& display_path);
   std::size_t catalogs() const;
+  /// Distinct image hashes indexed, summed over the catalogs.
   std::size_t members() const;
   /// The catalogs listing either image hash, each with its signature verified against
   /// `trust`.
