@@ -4,23 +4,28 @@
 # writers) and runs sqltriage on it. The findings documents go to stdout, one after the
 # other (`jq` reads them as a stream).
 #
-# Usage: scripts/sample.sh [evtx|mft] [ARGS...]
-#   no subcommand: `sqltriage evtx DISK ARGS` then `sqltriage mft DISK ARGS`
-#   (mft without ARGS looks for sqlserver.exe). ARGS go to sqltriage, e.g. --jsonl.
+# Usage: scripts/sample.sh [evtx|mft|pe] [ARGS...]
+#   no subcommand: `sqltriage evtx DISK ARGS`, `sqltriage mft DISK ARGS`, then
+#   `sqltriage pe DISK ARGS` (mft and pe without ARGS look for sqlserver.exe). ARGS go to
+#   sqltriage, e.g. --jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 disk=build/release/sample-disk.raw
-rm -f "$disk"
-build/release/tests/fixtures/ntfsgen sample "$disk" >/dev/null
+programs=build/release/sample-programs
+rm -rf "$disk" "$programs"
+# The dropped program: a Windows program with the scenario's version info, signed.
+tests/fixtures/pe/make_pes.sh "$programs" >/dev/null
+build/release/tests/fixtures/ntfsgen sample "$disk" --sqlserver "$programs/sample-sqlserver.exe" \
+  >/dev/null
 
 which=all
 case "${1:-}" in
-  evtx | mft) which=$1; shift ;;
+  evtx | mft | pe) which=$1; shift ;;
 esac
-mft_args=("$@")
-if [ ${#mft_args[@]} -eq 0 ]; then mft_args=(--target sqlserver.exe); fi
+file_args=("$@")
+if [ ${#file_args[@]} -eq 0 ]; then file_args=(--target sqlserver.exe); fi
 
 status=0
 run() {
@@ -28,6 +33,7 @@ run() {
   build/release/sqltriage "$@" || rc=$?
   if [ "$rc" -gt "$status" ]; then status=$rc; fi
 }
-if [ "$which" != mft ]; then run evtx "$disk" "$@"; fi
-if [ "$which" != evtx ]; then run mft "$disk" "${mft_args[@]}"; fi
+if [ "$which" = all ] || [ "$which" = evtx ]; then run evtx "$disk" "$@"; fi
+if [ "$which" = all ] || [ "$which" = mft ]; then run mft "$disk" "${file_args[@]}"; fi
+if [ "$which" = all ] || [ "$which" = pe ]; then run pe "$disk" "${file_args[@]}"; fi
 exit "$status"

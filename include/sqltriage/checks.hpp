@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sqltriage/filetime.hpp"
 #include "sqltriage/finding.hpp"
 
 namespace sqltriage::checks {
@@ -78,5 +79,18 @@ void check_entry_internet_download(Finding& f);
 /// starts with "MZ" ("FileSignature": "MZ"); a well-known binary in one of its own folders
 /// is not reported.
 void check_user_writable_executable(Finding& f);
+
+// --- the PE checks ------------------------------------------------------------------------
+
+/// Runs every check on a `pe.file` finding (its data as docs/pe.md describes: "Path",
+/// "PE", "VersionInfo", "Authenticode", "HashSets", "VirusTotal") and records each hit with
+/// Finding::add_check: lookalike_name and known_name_wrong_folder (the latter only for
+/// files found inside evidence, whose Windows folder is known), original_name_mismatch,
+/// microsoft_claim_unsigned, microsoft_signature_untrusted, known_binary_wrong_signer,
+/// known_binary_unsigned (only when the evidence's catalogs were searched),
+/// signature_invalid, timedatestamp_zeroed / timedatestamp_future (`now` is a UTC FILETIME;
+/// skipped for verified Microsoft signatures, whose reproducible builds store a hash there),
+/// hashset_known_bad, virustotal_detections.
+void apply_pe_checks(Finding& f, Filetime now);
 
 }  // namespace sqltriage::checks

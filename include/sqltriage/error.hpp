@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "sqltriage/finding.hpp"
+
 namespace sqltriage {
 
 class ArtifactError : public std::runtime_error {
@@ -37,5 +39,10 @@ class EvidenceError : public std::runtime_error {
  private:
   std::string detail_;
 };
+
+/// The error entry for a reader's exception: its path, detail and offset, with `code`.
+inline ErrorEntry make_error(const ArtifactError& e, std::string code) {
+  return make_error(e.path(), std::move(code), e.detail(), e.offset());
+}
 
 }  // namespace sqltriage

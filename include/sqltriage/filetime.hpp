@@ -36,4 +36,7 @@ std::optional<std::uint64_t> parse_duration(std::string_view text);
 /// Converts a FILETIME to Unix seconds (floor); FILETIMEs before 1970 give negative values.
 std::int64_t filetime_to_unix_seconds(Filetime ft);
 
+/// The current time (system clock) as a UTC FILETIME.
+Filetime now_filetime();
+
 }  // namespace sqltriage

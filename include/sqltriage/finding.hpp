@@ -68,6 +68,17 @@ struct ErrorEntry {
   std::string message;  ///< human-readable, including the library's own message
 };
 
+/// An error entry in one expression.
+inline ErrorEntry make_error(std::string path, std::string code, std::string message,
+                             std::optional<std::uint64_t> offset = std::nullopt) {
+  ErrorEntry e;
+  e.artifact.path = std::move(path);
+  e.artifact.offset = offset;
+  e.code = std::move(code);
+  e.message = std::move(message);
+  return e;
+}
+
 /// Totals reported at the end of a run.
 struct RunStats {
   std::uint64_t files = 0;     ///< artifacts opened successfully

@@ -28,7 +28,7 @@ std::string account(const nlohmann::ordered_json& data, std::string_view domain_
 
 /// What a path is in the event, for the reason sentence and the ATT&CK mapping.
 struct FileSubject {
-  enum class Kind { process_image, service_binary, created_file, autorun };
+  enum class Kind { process_image, service_binary, created_file, autorun, file_on_disk };
   Kind kind = Kind::process_image;
   std::string path;     ///< as logged (for services: the executable of the ImagePath)
   std::string service;  ///< service name, for service binaries; value name, for autoruns
@@ -38,7 +38,7 @@ struct FileSubject {
 void check_user_writable_path(Finding& f, const FileSubject& s);
 /// lookalike_name (all kinds).
 void check_lookalike_name(Finding& f, const FileSubject& s);
-/// known_name_wrong_folder (process images and service binaries).
+/// known_name_wrong_folder (process images, service binaries and files on disk).
 void check_known_name_wrong_folder(Finding& f, const FileSubject& s);
 /// web_server_parent: `parent` started `image`.
 void check_web_server_parent(Finding& f, std::string_view image, std::string_view parent);

@@ -26,6 +26,8 @@ std::string describe(const FileSubject& s) {
       return "Created file " + s.path;
     case FileSubject::Kind::autorun:
       return "Run key value \"" + s.service + "\" starts " + s.path;
+    case FileSubject::Kind::file_on_disk:
+      return "File " + s.path;
   }
   return s.path;
 }

@@ -11,5 +11,6 @@ using Runner = std::function<int()>;
 
 Runner register_evtx(CLI::App& app);
 Runner register_mft(CLI::App& app);
+Runner register_pe(CLI::App& app);
 
 }  // namespace sqltriage::cli

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   std::map<std::string, Runner> runners;
   runners["evtx"] = register_evtx(app);
   runners["mft"] = register_mft(app);
+  runners["pe"] = register_pe(app);
 
   try {
     app.parse(argc, argv);

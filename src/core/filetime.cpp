@@ -7,6 +7,7 @@
 
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 
 namespace sqltriage {
@@ -226,6 +227,12 @@ std::optional<std::uint64_t> parse_duration(std::string_view text) {
 
 std::int64_t filetime_to_unix_seconds(Filetime ft) {
   return static_cast<std::int64_t>(ft / kTicksPerSecond) - kUnixEpochSeconds;
+}
+
+Filetime now_filetime() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const auto ticks = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count() / 100;
+  return kFiletimeUnixEpoch + static_cast<Filetime>(ticks);
 }
 
 }  // namespace sqltriage

@@ -140,12 +140,6 @@ class EvtxScan {
   }
 
  private:
-  static Filetime now_filetime() {
-    auto now = std::chrono::system_clock::now().time_since_epoch();
-    auto ticks = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count() / 100;
-    return kFiletimeUnixEpoch + static_cast<Filetime>(ticks);
-  }
-
   // Decides which files of an evidence argument are event logs.
   void collect(const Evidence& ev, std::vector<ErrorEntry>& errors) {
     if (ev.has_windows_layout()) {

@@ -58,12 +58,6 @@ struct Reader {
   std::unique_ptr<mft::PathResolver> paths;
 };
 
-Filetime now_filetime() {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  auto ticks = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count() / 100;
-  return kFiletimeUnixEpoch + static_cast<Filetime>(ticks);
-}
-
 std::vector<Filetime> entry_times(const mft::Entry& e) {
   std::vector<Filetime> t;
   t.reserve(4 * (1 + e.file_names.size()));

@@ -182,7 +182,8 @@ TEST_CASE("VirusTotal reports: unreadable lines are counted with their line numb
   CHECK_THROWS_AS(vt.add(r.dir.path() / "missing.jsonl"), ArtifactError);
 }
 
-TEST_CASE("--vt-query: which samples carry OriginalFilename sqlserver.exe, and are they signed") {
+TEST_CASE(
+    "VirusTotal query: which samples carry OriginalFilename sqlserver.exe, and are they signed") {
   Reports r;
   VtReports vt;
   vt.add(r.path);

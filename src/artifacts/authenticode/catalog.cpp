@@ -51,16 +51,6 @@ bool ends_with_cat(const std::string& path) {
   return ext == ".cat";
 }
 
-ErrorEntry error_entry(const std::string& path, std::optional<std::uint64_t> offset,
-                       std::string message) {
-  ErrorEntry e;
-  e.artifact.path = path;
-  e.artifact.offset = offset;
-  e.code = "open_failed";
-  e.message = std::move(message);
-  return e;
-}
-
 }  // namespace
 
 struct CatalogIndex::Impl {
@@ -172,9 +162,9 @@ CatalogIndex CatalogIndex::from_evidence(const Evidence& evidence,
         const auto source = open_artifact(file);
         index.add(*source, file.display_path);
       } catch (const ArtifactError& e) {
-        errors.push_back(error_entry(file.display_path, e.offset(), e.detail()));
+        errors.push_back(make_error(file.display_path, "open_failed", e.detail(), e.offset()));
       } catch (const std::exception& e) {
-        errors.push_back(error_entry(file.display_path, std::nullopt, e.what()));
+        errors.push_back(make_error(file.display_path, "open_failed", e.what()));
       }
     }
   }

@@ -14,16 +14,6 @@ std::uint32_t u32le(std::span<const std::uint8_t> b, std::size_t at) {
          static_cast<std::uint32_t>(b[at + 2]) << 16 | static_cast<std::uint32_t>(b[at + 3]) << 24;
 }
 
-ErrorEntry error_entry(const std::string& path, std::optional<std::uint64_t> offset,
-                       const char* code, std::string message) {
-  ErrorEntry e;
-  e.artifact.path = path;
-  e.artifact.offset = offset;
-  e.code = code;
-  e.message = std::move(message);
-  return e;
-}
-
 constexpr const char* kSoftwareHive = "C:\\Windows\\System32\\config\\SOFTWARE";
 constexpr std::size_t kMaxBlob = 1024 * 1024;
 
@@ -70,32 +60,30 @@ std::size_t TrustStore::add_registry_roots(const Evidence& evidence,
           where += "\\" + cert_key.name() + "\\Blob";
           const auto blob = cert_key.value("Blob");
           if (!blob) {
-            errors.push_back(
-                error_entry(file->display_path, std::nullopt, "record", where + ": no Blob value"));
+            errors.push_back(make_error(file->display_path, "record", where + ": no Blob value"));
             continue;
           }
           const auto der = certificate_from_blob(blob->data(kMaxBlob));
           if (!der) {
-            errors.push_back(error_entry(file->display_path, std::nullopt, "record",
-                                         where + ": no certificate property (32) in the Blob"));
+            errors.push_back(make_error(file->display_path, "record",
+                                        where + ": no certificate property (32) in the Blob"));
             continue;
           }
           const std::size_t before = size();
           if (!add_der(*der, label)) {
             errors.push_back(
-                error_entry(file->display_path, std::nullopt, "record",
-                            where + ": the certificate property does not parse as DER X.509"));
+                make_error(file->display_path, "record",
+                           where + ": the certificate property does not parse as DER X.509"));
             continue;
           }
           added += size() - before;
         } catch (const std::exception& e) {
-          errors.push_back(
-              error_entry(file->display_path, std::nullopt, "record", where + ": " + e.what()));
+          errors.push_back(make_error(file->display_path, "record", where + ": " + e.what()));
         }
       }
     }
   } catch (const ArtifactError& e) {
-    errors.push_back(error_entry(file->display_path, e.offset(), "open_failed", e.detail()));
+    errors.push_back(make_error(file->display_path, "open_failed", e.detail(), e.offset()));
   }
   return added;
 }

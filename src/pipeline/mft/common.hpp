@@ -9,15 +9,7 @@
 
 namespace sqltriage::pipeline::mft_scan {
 
-inline ErrorEntry make_error(std::string path, std::string code, std::string message,
-                             std::optional<std::uint64_t> offset = std::nullopt) {
-  ErrorEntry e;
-  e.artifact.path = std::move(path);
-  e.artifact.offset = offset;
-  e.code = std::move(code);
-  e.message = std::move(message);
-  return e;
-}
+using sqltriage::make_error;
 
 /// MFT entry index (low 48 bits) and sequence number (high 16 bits) of a file reference.
 inline std::uint64_t reference_entry(std::uint64_t reference) {
