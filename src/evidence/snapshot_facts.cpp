@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <system_error>
 
+#include "core/little_endian.hpp"
+
 namespace sqltriage::evidence {
 
 namespace {
@@ -29,12 +31,6 @@ std::optional<std::vector<std::uint8_t>> get_xattr(const std::filesystem::path& 
     return buf;
   }
   return std::nullopt;
-}
-
-std::uint64_t le64(const std::uint8_t* p) {
-  std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
 }
 
 std::vector<std::string> user_attribute_names(const std::filesystem::path& path) {

@@ -66,16 +66,6 @@ struct UnitResult {
   bool last_of_file = true;
 };
 
-ErrorEntry error_at(std::string path, std::string code, std::string message,
-                    std::optional<std::uint64_t> offset = std::nullopt) {
-  ErrorEntry e;
-  e.artifact.path = std::move(path);
-  e.artifact.offset = offset;
-  e.code = std::move(code);
-  e.message = std::move(message);
-  return e;
-}
-
 bool iends_with(std::string_view s, std::string_view suffix) {
   if (s.size() < suffix.size()) return false;
   return checks::iequals(s.substr(s.size() - suffix.size()), suffix);
@@ -113,7 +103,7 @@ class EvtxScan {
         collect(*ev, early_errors);
       } catch (const EvidenceError& e) {
         header.evidence.push_back({input.string(), "unreadable", {}});
-        early_errors.push_back(error_at(input.string(), "open_failed", e.detail()));
+        early_errors.push_back(make_error(input.string(), "open_failed", e.detail()));
       }
     }
     sink_.begin(header);
@@ -153,7 +143,7 @@ class EvtxScan {
         if (auto f = ev.resolve(log)) {
           artifacts_.push_back(Artifact{f->display_path, *f, {}, {}});
         } else {
-          errors.push_back(error_at(log, "missing", "not present in the evidence"));
+          errors.push_back(make_error(log, "missing", "not present in the evidence"));
         }
       }
       return;
@@ -166,8 +156,8 @@ class EvtxScan {
           std::filesystem::is_symlink(std::filesystem::symlink_status(f.host_path, ec))) {
         if (iends_with(f.host_path.filename().string(), ".evtx"))
           errors.push_back(
-              error_at(f.display_path, "open_failed",
-                       "is a symbolic link; links are not followed out of the evidence"));
+              make_error(f.display_path, "open_failed",
+                         "is a symbolic link; links are not followed out of the evidence"));
         continue;
       }
       auto st = std::filesystem::status(f.host_path, ec);
@@ -177,8 +167,8 @@ class EvtxScan {
       if (std::filesystem::is_directory(st)) {
         if (named_evtx)
           errors.push_back(
-              error_at(f.display_path, "open_failed",
-                       "is a folder, not an EVTX file (its contents are read as files)"));
+              make_error(f.display_path, "open_failed",
+                         "is a folder, not an EVTX file (its contents are read as files)"));
         continue;
       }
       if (single || named_evtx) {
@@ -189,8 +179,8 @@ class EvtxScan {
     }
     if (!single && artifacts_.size() + errors.size() == before)
       errors.push_back(
-          error_at(ev.path().string(), "missing",
-                   "no EVTX file in this folder (*.evtx, or files with the ElfFile signature)"));
+          make_error(ev.path().string(), "missing",
+                     "no EVTX file in this folder (*.evtx, or files with the ElfFile signature)"));
   }
 
   // The record header's written time is not used: in logs saved from Event Viewer it can be
@@ -261,10 +251,11 @@ class EvtxScan {
       if (opt_.recover && (u.whole_file || u.recovered))
         read_range(*reader, a, true, reader->recovered_count(), shift, where, r);
     } catch (const ArtifactError& e) {
-      r.errors.push_back(error_at(a.display, "open_failed", where + e.detail(),
-                                  e.offset() ? std::optional(*e.offset() + shift) : std::nullopt));
+      r.errors.push_back(
+          make_error(a.display, "open_failed", where + e.detail(),
+                     e.offset() ? std::optional(*e.offset() + shift) : std::nullopt));
     } catch (const std::exception& e) {
-      r.errors.push_back(error_at(a.display, "open_failed", e.what()));
+      r.errors.push_back(make_error(a.display, "open_failed", e.what()));
     }
     return r;
   }
@@ -279,7 +270,7 @@ class EvtxScan {
     const std::uint64_t last = u.whole_file ? layout->file_chunks : u.last_chunk;
     auto report = evtx::check_chunks(source, *layout, u.first_chunk, last, u.first_chunk == 0);
     for (auto& p : report.problems)
-      r.errors.push_back(error_at(a.display, std::move(p.code), std::move(p.message), p.offset));
+      r.errors.push_back(make_error(a.display, std::move(p.code), std::move(p.message), p.offset));
     if (report.declared_records > records_read)
       r.unread_declared = report.declared_records - records_read;
   }
@@ -297,8 +288,8 @@ class EvtxScan {
       } catch (const ArtifactError& e) {
         // consume() decides how many of these are listed.
         r.damaged[recovered].push_back(
-            error_at(a.display, "record", where + e.detail(),
-                     e.offset() ? std::optional(*e.offset() + shift) : std::nullopt));
+            make_error(a.display, "record", where + e.detail(),
+                       e.offset() ? std::optional(*e.offset() + shift) : std::nullopt));
         continue;
       }
       ++r.readable;
@@ -346,20 +337,21 @@ class EvtxScan {
     unread_declared_ += r.unread_declared;
     if (r.last_of_file) {
       if (unread_declared_ > 0) {
-        emit_error(error_at(artifacts_[r.artifact].display, "unread_records",
-                            std::to_string(unread_declared_) +
-                                " records that the chunk headers declare were not read: libevtx "
-                                "stops reading a chunk at a record it cannot parse (--recover may "
-                                "find some)"));
+        emit_error(
+            make_error(artifacts_[r.artifact].display, "unread_records",
+                       std::to_string(unread_declared_) +
+                           " records that the chunk headers declare were not read: libevtx "
+                           "stops reading a chunk at a record it cannot parse (--recover may "
+                           "find some)"));
         unread_declared_ = 0;
       }
       for (int recovered = 0; recovered < 2; ++recovered) {
         if (damaged_[recovered] <= kMaxRecordErrorsPerFile) continue;
-        emit_error(error_at(artifacts_[r.artifact].display, "limit",
-                            std::to_string(damaged_[recovered] - kMaxRecordErrorsPerFile) +
-                                " more unreadable " + (recovered ? "recovered " : "") +
-                                "records, not listed one by one (" +
-                                std::to_string(damaged_[recovered]) + " in all)"));
+        emit_error(make_error(artifacts_[r.artifact].display, "limit",
+                              std::to_string(damaged_[recovered] - kMaxRecordErrorsPerFile) +
+                                  " more unreadable " + (recovered ? "recovered " : "") +
+                                  "records, not listed one by one (" +
+                                  std::to_string(damaged_[recovered]) + " in all)"));
       }
       damaged_[0] = damaged_[1] = 0;
     }

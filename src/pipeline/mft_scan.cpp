@@ -16,6 +16,7 @@
 #include "pipeline/mft/snapshot.hpp"
 #include "pipeline/mft/targets.hpp"
 #include "pipeline/mft/usn_finding.hpp"
+#include "pipeline/open_inputs.hpp"
 #include "pipeline/ordered_work.hpp"
 #include "sqltriage/checks.hpp"
 #include "sqltriage/error.hpp"
@@ -82,19 +83,8 @@ class MftScan {
     DocumentHeader header;
     header.command = command;
     header.started = now_filetime();
-    std::vector<std::unique_ptr<Evidence>> evidence;
     std::vector<ErrorEntry> early;
-    for (const auto& input : opt_.inputs) {
-      try {
-        auto ev = open_evidence(input, opt_.evidence);
-        header.evidence.push_back({input.string(), ev->kind(), ev->layout()});
-        for (auto& e : ev->open_errors()) early.push_back(std::move(e));
-        evidence.push_back(std::move(ev));
-      } catch (const EvidenceError& e) {
-        header.evidence.push_back({input.string(), "unreadable", {}});
-        early.push_back(make_error(input.string(), "open_failed", e.detail()));
-      }
-    }
+    const auto evidence = pipeline::open_inputs(opt_.inputs, opt_.evidence, header, early);
     sink_.begin(header);
     for (const auto& e : early) emit_error(e);
     for (const auto& ev : evidence) scan_evidence(*ev);

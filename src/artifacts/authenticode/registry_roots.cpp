@@ -3,16 +3,12 @@
 #include <stdexcept>
 
 #include "artifacts/registry/hive.hpp"
+#include "core/little_endian.hpp"
 #include "sqltriage/authenticode.hpp"
 #include "sqltriage/error.hpp"
 
 namespace sqltriage::authenticode {
 namespace {
-
-std::uint32_t u32le(std::span<const std::uint8_t> b, std::size_t at) {
-  return static_cast<std::uint32_t>(b[at]) | static_cast<std::uint32_t>(b[at + 1]) << 8 |
-         static_cast<std::uint32_t>(b[at + 2]) << 16 | static_cast<std::uint32_t>(b[at + 3]) << 24;
-}
 
 constexpr const char* kSoftwareHive = "C:\\Windows\\System32\\config\\SOFTWARE";
 constexpr std::size_t kMaxBlob = 1024 * 1024;
@@ -24,8 +20,8 @@ std::optional<std::vector<std::uint8_t>> certificate_from_blob(std::span<const s
   while (pos < blob.size()) {
     if (blob.size() - pos < 12)
       throw std::runtime_error("property header cut short at byte offset " + std::to_string(pos));
-    const std::uint32_t id = u32le(blob, pos);
-    const std::uint32_t length = u32le(blob, pos + 8);
+    const std::uint32_t id = le32(blob.data() + pos);
+    const std::uint32_t length = le32(blob.data() + pos + 8);
     if (length > blob.size() - pos - 12)
       throw std::runtime_error("property " + std::to_string(id) + " at byte offset " +
                                std::to_string(pos) + " claims " + std::to_string(length) +

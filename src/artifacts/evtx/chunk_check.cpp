@@ -7,20 +7,13 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/little_endian.hpp"
+
 namespace sqltriage::evtx {
 
 namespace {
 
 constexpr std::size_t kChunkHeaderSize = 512;
-
-std::uint32_t le32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
-         static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
-}
-
-std::uint64_t le64(const std::uint8_t* p) {
-  return static_cast<std::uint64_t>(le32(p)) | static_cast<std::uint64_t>(le32(p + 4)) << 32;
-}
 
 std::string hex32(std::uint32_t v) {
   std::array<char, 16> buf{};

@@ -9,9 +9,6 @@ namespace sqltriage::ntfs {
 
 namespace {
 
-using record::le16;
-using record::le32;
-using record::le64;
 
 constexpr std::size_t kSiV1Size = 48;        // NTFS 1.2 $STANDARD_INFORMATION
 constexpr std::size_t kSiV3Size = 72;        // NTFS 3.x adds owner, security id, quota, USN

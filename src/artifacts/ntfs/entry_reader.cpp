@@ -140,7 +140,7 @@ bool EntryReader::visit(std::uint64_t index, mft::Entry& e, Fn&& fn) const {
   // A formatted record that never held a file has no attribute at all (libfsntfs calls
   // it "empty"; fls does not list it).
   if (header.first_attribute + 4u <= base.size() &&
-      record::le32(base.data() + header.first_attribute) == 0xFFFFFFFFu) {
+      le32(base.data() + header.first_attribute) == 0xFFFFFFFFu) {
     clear_entry(e);
     return false;
   }

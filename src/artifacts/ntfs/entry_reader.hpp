@@ -95,6 +95,5 @@ class EntryReader {
   ListReader non_resident_lists_;
 };
 
-using record::hex_offset;
 
 }  // namespace sqltriage::ntfs

@@ -12,16 +12,6 @@ constexpr std::size_t kHeaderMin = 0x2A;  // NTFS 3.0 header size (3.1 adds the 
 
 }  // namespace
 
-std::string hex_offset(std::uint64_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  do {
-    out.insert(out.begin(), kDigits[v & 0xF]);
-    v >>= 4;
-  } while (v != 0);
-  return "0x" + out;
-}
-
 Kind prepare(std::span<std::uint8_t> rec, Header& header, std::optional<Damage>& damage) {
   damage.reset();
   header = Header{};

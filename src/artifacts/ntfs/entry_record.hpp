@@ -10,6 +10,8 @@
 #include <span>
 #include <string>
 
+#include "core/little_endian.hpp"
+
 namespace sqltriage::ntfs::record {
 
 /// Damage that makes a record unreadable; `offset` is relative to the record's start.
@@ -74,20 +76,5 @@ class AttributeWalker {
   std::u16string name_units_;  // storage for the current attribute's name
   std::optional<Damage> damage_;
 };
-
-/// "0x1a2b" for error texts.
-std::string hex_offset(std::uint64_t v);
-
-/// Little-endian readers over bytes already bounds-checked by the caller.
-inline std::uint16_t le16(const std::uint8_t* p) {
-  return static_cast<std::uint16_t>(p[0] | (p[1] << 8));
-}
-inline std::uint32_t le32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
-         (static_cast<std::uint32_t>(p[2]) << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
-}
-inline std::uint64_t le64(const std::uint8_t* p) {
-  return static_cast<std::uint64_t>(le32(p)) | (static_cast<std::uint64_t>(le32(p + 4)) << 32);
-}
 
 }  // namespace sqltriage::ntfs::record

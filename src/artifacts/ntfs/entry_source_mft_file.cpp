@@ -56,7 +56,7 @@ std::unique_ptr<EntrySource> EntrySource::from_mft_file(std::shared_ptr<const By
     throw ArtifactError(display, "no FILE signature at offset 0: not an $MFT", 0);
   if (got < head.size())
     throw ArtifactError(display, "only " + std::to_string(got) + " bytes: not an $MFT", 0);
-  const std::uint32_t record_size = ntfs::record::le32(head.data() + 0x1C);
+  const std::uint32_t record_size = le32(head.data() + 0x1C);
   if (record_size < kMinRecordSize || record_size > kMaxRecordSize ||
       (record_size & (record_size - 1)) != 0)
     throw ArtifactError(display,

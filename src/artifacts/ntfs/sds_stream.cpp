@@ -7,6 +7,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "core/little_endian.hpp"
 #include "sqltriage/ntfs_security.hpp"
 
 namespace sqltriage::ntfs {
@@ -18,15 +19,6 @@ constexpr std::uint64_t kAlign = 16;
 constexpr std::uint64_t kHeader = 20;
 constexpr std::size_t kMaxErrors = 1000;
 constexpr std::size_t kCacheSize = 16;
-
-std::uint32_t le32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
-         static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
-}
-
-std::uint64_t le64(const std::uint8_t* p) {
-  return static_cast<std::uint64_t>(le32(p)) | static_cast<std::uint64_t>(le32(p + 4)) << 32;
-}
 
 struct Slot {
   std::uint32_t id = 0;

@@ -4,18 +4,12 @@
 #include <string>
 
 #include "artifacts/ntfs/libfwnt_handles.hpp"
+#include "core/little_endian.hpp"
 #include "sqltriage/ntfs_security.hpp"
 
 namespace sqltriage::ntfs {
 
 namespace {
-
-std::uint32_t le32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
-         static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
-}
-
-std::uint16_t le16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] | (p[1] << 8)); }
 
 // libfwnt 20181227 refuses SIDs with more than 10 sub-authorities ([MS-DTYP] allows 15).
 constexpr std::uint8_t kMaxSubAuthorities = 10;

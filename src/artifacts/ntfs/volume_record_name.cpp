@@ -27,12 +27,12 @@ std::optional<std::u16string> file_name_in_record(std::span<std::uint8_t> record
     const std::size_t units = a.value[0x40];
     if (kNameOffset + 2 * units > a.value.size()) continue;
     const bool dos = a.value[0x41] == kDosNameSpace;
-    const bool in_parent = (record::le64(a.value.data()) & kEntryIndexMask) == parent_entry;
+    const bool in_parent = (le64(a.value.data()) & kEntryIndexMask) == parent_entry;
     const int rank = (dos ? 0 : 2) + (in_parent ? 1 : 0);
     if (rank <= best_rank) continue;
     std::u16string name(units, u'\0');
     for (std::size_t i = 0; i < units; ++i)
-      name[i] = static_cast<char16_t>(record::le16(a.value.data() + kNameOffset + 2 * i));
+      name[i] = static_cast<char16_t>(le16(a.value.data() + kNameOffset + 2 * i));
     best = std::move(name);
     best_rank = rank;
   }

@@ -9,25 +9,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/little_endian.hpp"
 #include "sqltriage/byte_source.hpp"
 #include "sqltriage/pe.hpp"
 
 namespace sqltriage::pe::detail {
-
-/// Little-endian integers from a byte buffer; the caller has checked the bounds.
-inline std::uint16_t le16(const std::uint8_t* p) {
-  return static_cast<std::uint16_t>(p[0] | (p[1] << 8));
-}
-inline std::uint32_t le32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
-         (static_cast<std::uint32_t>(p[2]) << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
-}
-inline std::uint64_t le64(const std::uint8_t* p) {
-  return static_cast<std::uint64_t>(le32(p)) | (static_cast<std::uint64_t>(le32(p + 4)) << 32);
-}
-
-/// "0x1f8".
-std::string hex_offset(std::uint64_t offset);
 
 /// Caps on file-controlled counts and sizes (Windows' own limits where it has one).
 inline constexpr std::size_t kMaxSections = 96;  ///< the Windows loader refuses more

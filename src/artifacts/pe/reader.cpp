@@ -9,10 +9,6 @@
 
 namespace sqltriage::pe {
 
-using detail::hex_offset;
-using detail::le16;
-using detail::le32;
-using detail::le64;
 
 namespace {
 

@@ -30,12 +30,6 @@ std::optional<std::uint64_t> problem_offset(std::string_view problem) {
 
 namespace sqltriage::pe::detail {
 
-std::string hex_offset(std::uint64_t offset) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(offset));
-  return buf;
-}
-
 std::vector<std::uint8_t> ParseContext::read(std::uint64_t offset, std::size_t n) const {
   std::vector<std::uint8_t> out;
   if (offset >= size_) return out;

@@ -3,6 +3,7 @@
 // "V" ends with the machine's domain SID; Names\<name> keys carry the RID as the type of their
 // default value).
 #include "artifacts/registry/account_sources.hpp"
+#include "core/little_endian.hpp"
 #include "sqltriage/error.hpp"
 
 namespace sqltriage::accounts {
@@ -14,11 +15,6 @@ constexpr std::size_t kMaxNames = 100000;  // per Names key; a SAM holds far few
 void record(Errors& errors, const ArtifactError& e) {
   errors.push_back(
       ErrorEntry{ArtifactRef{e.path(), std::nullopt, e.offset()}, "record", e.detail()});
-}
-
-std::uint32_t le32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
-         static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
 }
 
 /// The machine SID from the "V" value: its last 24 bytes are the SID S-1-5-21-a-b-c
