@@ -48,6 +48,14 @@
 namespace sqltriage::hashsets {
 
 enum class Verdict { known_good, known_bad };
+
+/// Something in a set or report file that was not understood, or a note about it.
+struct Problem {
+  std::string path;     ///< the file, as given on the command line
+  std::string message;  ///< without the path, e.g. "3 lines not understood (first at line 7: ...)"
+  /// "PATH: MESSAGE", the form the set's name leads in logs.
+  std::string text() const { return path + ": " + message; }
+};
 /// "known-good" / "known-bad".
 std::string_view to_string(Verdict v);
 
@@ -89,10 +97,10 @@ class HashSets {
   /// line, first NSRL row) for the file's SHA-256, else SHA-1, else MD5. Hashes that are not
   /// well-formed hex are ignored. Throws ArtifactError when an NSRL query fails.
   std::vector<Hit> lookup(const pe::Hashes& hashes) const;
-  /// Per set: "NAME: N lines not understood (first at line L: REASON)", "NAME: FILE has no
-  /// index ..." for an NSRL database read by scanning, "NAME: given twice; ..."; empty when
-  /// all were clean. NAME is the set's file name.
-  std::vector<std::string> problems() const;
+  /// Per set, with the set's path as given: "N lines not understood (first at line L:
+  /// REASON)", "FILE has no index ..." for an NSRL database read by scanning, "given twice;
+  /// ..."; empty when all were clean.
+  std::vector<Problem> problems() const;
   bool empty() const;
 
  private:
@@ -140,7 +148,7 @@ class VtReports {
 
   /// Throws ArtifactError when the file cannot be read; blank lines are skipped; lines that
   /// are not JSON, not a v2/v3 file report or carry a malformed hash are counted in
-  /// problems(): "PATH: N lines not understood (first at line L: REASON)".
+  /// problems(): {PATH, "N lines not understood (first at line L: REASON)"}.
   void add(const std::filesystem::path& path);
   /// The report for the file's SHA-256, else SHA-1, else MD5 (case-insensitive); when several
   /// lines describe the same hash, the last one added.
@@ -150,7 +158,7 @@ class VtReports {
   /// whose company (CompanyName) contains VALUE; all compare ASCII-case-insensitively.
   /// Throws std::invalid_argument for another field.
   std::vector<VtReport> query(std::string_view field, std::string_view value) const;
-  std::vector<std::string> problems() const;
+  std::vector<Problem> problems() const;
   std::size_t size() const;
 
  private:

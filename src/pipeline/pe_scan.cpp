@@ -62,9 +62,9 @@ class PeScan {
       const auto eq = q.find('=');
       if (eq == std::string::npos || eq == 0 || eq + 1 == q.size())
         throw std::invalid_argument("--vt-query needs FIELD=VALUE, got '" + q + "'");
-      if (vt_.size() == 0) throw std::invalid_argument("--vt-query needs --vt-reports FILE");
       queries_.emplace_back(q.substr(0, eq), q.substr(eq + 1));
       vt_.query(queries_.back().first, "");  // rejects an unknown field before any output
+      if (opt.vt_reports.empty()) throw std::invalid_argument("--vt-query needs --vt-reports FILE");
     }
   }
 
@@ -75,10 +75,14 @@ class PeScan {
     header.started = now_filetime();
     std::vector<ErrorEntry> early;
     const auto evidence = pipeline::open_inputs(opt_.inputs, opt_.evidence, header, early);
+    for (const auto& ev : evidence)
+      if (ev->has_windows_layout() && opt_.targets.empty())
+        throw std::invalid_argument(ev->path().string() + " is an evidence root or disk image (" +
+                                    ev->kind() + "): say which files with --target NAME|PATH");
     sink_.begin(header);
     for (const auto& e : early) emit(e);
-    for (const auto& p : sets_.problems()) emit(make_error("--hashes", "record", p));
-    for (const auto& p : vt_.problems()) emit(make_error("--vt-reports", "record", p));
+    for (const auto& p : sets_.problems()) emit(make_error(p.path, "record", p.message));
+    for (const auto& p : vt_.problems()) emit(make_error(p.path, "record", p.message));
     run_queries();
     for (const auto& ev : evidence) scan_evidence(*ev);
     outcome_.stats.elapsed_s =
@@ -120,11 +124,6 @@ class PeScan {
   }
 
   void scan_evidence(const Evidence& ev) {
-    if (ev.has_windows_layout() && opt_.targets.empty()) {
-      emit(make_error(ev.path().string(), "missing",
-                      "an evidence root or disk image needs --target NAME|PATH"));
-      return;
-    }
     std::vector<ErrorEntry> errors;
     authenticode::TrustStore trust;
     if (opt_.registry_roots && ev.has_windows_layout()) trust.add_registry_roots(ev, errors);

@@ -218,10 +218,15 @@ TEST_CASE("pe: look-alikes fire and the real names in their real folders stay qu
   // The same bytes as the host file: hashes of a file read from inside the image.
   CHECK(dropped.at("data").at("Hashes").at("SHA256") ==
         first_word("sha256sum " + q(*fx / "impostor.exe")));
-  // An evidence root needs a target.
-  const auto no_target = pe(q(image) + " --no-system-roots", 3);
-  CHECK(no_target.at("errors")[0].at("message").get<std::string>().find("--target") !=
-        std::string::npos);
+  // An evidence root needs a target: a usage error, before any output.
+  const auto no_target = run_sqltriage("pe " + q(image) + " --no-system-roots");
+  CHECK(no_target.exit_code == 2);
+  CHECK(no_target.out.empty());
+  CHECK(no_target.err.find("--target") != std::string::npos);
+  // A target named twice, by name and by path, is one file.
+  CHECK(files_of(pe(q(image) + " --target sqlserver.exe --target "
+                               "'C:\\ProgramData\\sqlserver.exe' --no-system-roots"))
+            .size() == 1);
 }
 
 TEST_CASE("pe: every file of a folder, PE or not, in name order", "[pe][cli]") {
@@ -293,6 +298,15 @@ TEST_CASE("pe: --vt-query answers which known samples carry an OriginalFilename"
   CHECK(f.at("artifact").at("record") == 1);
   const auto bad = run_sqltriage("pe --vt-reports " + q(reports) + " --vt-query colour=blue");
   CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("colour") != std::string::npos);
+  // A report file with nothing usable: no match, and the lines not understood are an error
+  // entry naming the file.
+  const fs::path junk = tmp.path() / "junk.jsonl";
+  std::ofstream(junk) << "{\"md5\": \"not-a-hash\"}\n";
+  const auto none = pe("--vt-reports " + q(junk) + " --vt-query original-name=sqlserver.exe");
+  CHECK(none.at("findings").empty());
+  REQUIRE(none.at("errors").size() == 1);
+  CHECK(none.at("errors")[0].at("artifact").at("path") == junk.string());
 }
 
 TEST_CASE("pe: damaged and foreign files are reported, never fatal", "[pe][cli][bad_input]") {
@@ -311,9 +325,33 @@ TEST_CASE("pe: damaged and foreign files are reported, never fatal", "[pe][cli][
     std::ofstream(dir / "cut.exe", std::ios::binary).write(bytes.data(), in.gcount());
   }
   fs::copy_file(*fx / "plain.exe", dir / "whole.exe");
+  // Starts like a program, but e_lfanew points past the end of the file.
+  {
+    std::ifstream in(*fx / "plain.exe", std::ios::binary);
+    std::vector<char> bytes(0x200);
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bytes[0x3C] = bytes[0x3D] = bytes[0x3E] = static_cast<char>(0xFF);
+    bytes[0x3F] = 0x7F;
+    std::ofstream(dir / "lfanew.exe", std::ios::binary).write(bytes.data(), in.gcount());
+  }
+  REQUIRE(run("mkfifo " + q(dir / "pipe.exe")).exit_code == 0);
   const auto doc = pe(q(dir) + " --no-system-roots");
   const auto files = files_of(doc);
-  REQUIRE(files.size() == 4);  // every file still gets its hashes
+  REQUIRE(files.size() == 5);  // every regular file still gets its hashes
+  const auto error_for = [&](const std::string& name) -> Json {
+    for (const auto& e : doc.at("errors"))
+      if (e.at("artifact").at("path").get<std::string>().ends_with(name)) return e;
+    return Json();
+  };
+  CHECK(files[3].at("data").at("FileType") == "MZ file, not a readable PE");  // lfanew.exe
+  REQUIRE_FALSE(error_for("lfanew.exe").is_null());
+  CHECK(error_for("lfanew.exe").at("artifact").at("offset") == 0x3C);  // the e_lfanew field
+  CHECK(error_for("lfanew.exe").at("message").get<std::string>().find("0x7fffffff") !=
+        std::string::npos);
+  CHECK(error_for("lfanew.exe").at("code") == "truncated");
+  REQUIRE_FALSE(error_for("pipe.exe").is_null());  // skipped, and said so
+  CHECK(error_for("pipe.exe").at("message").get<std::string>().find("not a regular file") !=
+        std::string::npos);
   for (const auto& f : files)
     CHECK_FALSE(f.at("data").at("Hashes").at("SHA256").get<std::string>().empty());
   bool cut_reported = false;
@@ -324,6 +362,14 @@ TEST_CASE("pe: damaged and foreign files are reported, never fatal", "[pe][cli][
     }
   CHECK(cut_reported);
   CHECK(files[1].at("data").at("FileType") == "not a PE file");  // elf.exe
+  // An empty folder, and a target that names nothing in a folder, say so.
+  fs::create_directories(tmp.path() / "empty");
+  const auto empty = pe(q(tmp.path() / "empty"), 3);
+  REQUIRE(empty.at("errors").size() == 1);
+  CHECK(empty.at("errors")[0].at("code") == "missing");
+  const auto nothing = pe(q(dir) + " --target nothing.exe --no-system-roots", 3);
+  REQUIRE(nothing.at("errors").size() == 1);
+  CHECK(nothing.at("errors")[0].at("artifact").at("path") == "nothing.exe");
 }
 
 TEST_CASE("pe: Debian's Microsoft-signed shim verifies; trust needs a root", "[pe][cli][shim]") {

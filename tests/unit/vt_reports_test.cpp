@@ -177,8 +177,8 @@ TEST_CASE("VirusTotal reports: unreadable lines are counted with their line numb
   CHECK(py.out == "4\n");
   auto problems = vt.problems();
   REQUIRE(problems.size() == 1);
-  CHECK(problems[0] ==
-        r.path.string() + ": 3 lines not understood (first at line 4: not valid JSON)");
+  CHECK(problems[0].path == r.path.string());
+  CHECK(problems[0].message == "3 lines not understood (first at line 4: not valid JSON)");
   CHECK_THROWS_AS(vt.add(r.dir.path() / "missing.jsonl"), ArtifactError);
 }
 

@@ -30,7 +30,7 @@ bool is_sqlite(const std::filesystem::path& path, const std::string& display) {
 
 struct HashSets::Impl {
   std::vector<LoadedSet> sets;
-  std::vector<std::string> notes;
+  std::vector<Problem> notes;
 };
 
 HashSets::HashSets() : impl_(std::make_unique<Impl>()) {}
@@ -64,7 +64,7 @@ void HashSets::add(const std::string& spec) {
       throw ArtifactError(path_text, "hash set given twice, as " +
                                          std::string(to_string(s.verdict)) + " and as " +
                                          std::string(to_string(verdict)));
-    impl_->notes.push_back(s.name + ": given twice; the second time is ignored");
+    impl_->notes.push_back({s.path, "given twice; the second time is ignored"});
     return;
   }
 
@@ -98,10 +98,10 @@ std::vector<Hit> HashSets::lookup(const pe::Hashes& hashes) const {
   return hits;
 }
 
-std::vector<std::string> HashSets::problems() const {
-  std::vector<std::string> out;
+std::vector<Problem> HashSets::problems() const {
+  std::vector<Problem> out;
   for (const auto& s : impl_->sets)
-    for (const auto& note : s.source->notes()) out.push_back(s.name + ": " + note);
+    for (const auto& note : s.source->notes()) out.push_back({s.path, note});
   out.insert(out.end(), impl_->notes.begin(), impl_->notes.end());
   return out;
 }

@@ -28,7 +28,7 @@ std::string fold(std::string_view s) {
 struct VtReports::Impl {
   std::vector<VtReport> reports;
   std::unordered_map<std::string, std::size_t> by_hash;  // lower-case hex -> last report
-  std::vector<std::string> problems;
+  std::vector<Problem> problems;
 };
 
 VtReports::VtReports() : impl_(std::make_unique<Impl>()) {}
@@ -66,7 +66,7 @@ void VtReports::add(const std::filesystem::path& path) {
       if (!h->empty()) impl_->by_hash[*h] = index;
     impl_->reports.push_back(std::move(report));
   }
-  if (problems.count) impl_->problems.push_back(path.string() + ": " + problems.text());
+  if (problems.count) impl_->problems.push_back({path.string(), problems.text()});
 }
 
 std::optional<VtReport> VtReports::lookup(const pe::Hashes& hashes) const {
@@ -109,7 +109,7 @@ std::vector<VtReport> VtReports::query(std::string_view field, std::string_view 
   return out;
 }
 
-std::vector<std::string> VtReports::problems() const { return impl_->problems; }
+std::vector<Problem> VtReports::problems() const { return impl_->problems; }
 
 std::size_t VtReports::size() const { return impl_->reports.size(); }
 

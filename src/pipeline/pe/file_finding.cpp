@@ -90,10 +90,18 @@ FileResult analyse_file(const ArtifactFile& file, const FileContext& ctx) {
   f.artifact.path = path;
   Json problems = Json::array();
   std::optional<pe::Info> info;
+  bool mz = false;
   try {
-    if (pe::looks_like_pe(*src)) info = pe::read_pe(*src, path);
+    char magic[2] = {};
+    mz = src->read_at(0, magic, 2) == 2 && magic[0] == 'M' && magic[1] == 'Z';
+    // A file that starts like a program but is not a readable PE says why (read_pe names the
+    // offset: e_lfanew out of the file, no "PE\0\0", headers cut short).
+    if (mz) info = pe::read_pe(*src, path);
   } catch (const ArtifactError& e) {
-    r.errors.push_back(make_error(e, "truncated"));
+    // "truncated" when the file ends too soon, "open_failed" when it is not a PE at all.
+    const bool cut = e.detail().find("cut short") != std::string::npos ||
+                     e.detail().find("past the end") != std::string::npos;
+    r.errors.push_back(make_error(e, cut ? "truncated" : "open_failed"));
     problems.push_back(e.detail() + (e.offset() ? " (offset " + std::to_string(*e.offset()) + ")"
                                                 : std::string{}));
   } catch (const std::system_error& e) {
@@ -139,7 +147,9 @@ FileResult analyse_file(const ArtifactFile& file, const FileContext& ctx) {
   auto& d = f.data;
   d["Path"] = path;
   d["Size"] = src->size();
-  d["FileType"] = info ? describe_pe(*info) : std::string("not a PE file");
+  d["FileType"] = info ? describe_pe(*info)
+                  : mz ? std::string("MZ file, not a readable PE")
+                       : std::string("not a PE file");
   d["Hashes"] = pe::to_json(hashes, info ? &*info : nullptr);
   if (info) {
     d["PE"] = pe::to_json(*info);

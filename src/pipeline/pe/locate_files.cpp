@@ -83,6 +83,59 @@ void walk_mft(const Evidence& ev, const Targets& names, std::vector<ArtifactFile
   }
 }
 
+/// The regular files under a folder evidence (those a target names, when targets are
+/// given). Whatever is skipped says why: links (never followed), FIFOs and devices,
+/// subfolders that cannot be read, targets that match nothing, a folder with no file.
+std::vector<ArtifactFile> folder_files(const Evidence& ev, const std::vector<std::string>& targets,
+                                       std::vector<ErrorEntry>& errors) {
+  std::vector<ArtifactFile> out;
+  std::vector<bool> matched(targets.size(), false);
+  for (auto& f : ev.loose_files()) {
+    std::error_code ec;
+    const auto status = fs::symlink_status(f.host_path, ec);
+    if (fs::is_directory(status)) {
+      fs::directory_iterator probe(f.host_path, ec);
+      if (ec)
+        errors.push_back(
+            make_error(f.display_path, "open_failed", "folder not read: " + ec.message()));
+      continue;
+    }
+    if (!fs::is_regular_file(status)) {
+      const char* what = fs::is_symlink(status) ? "a symbolic link (links are not followed)"
+                                                : "not a regular file (FIFO, socket or device)";
+      if (targets.empty())
+        errors.push_back(
+            make_error(f.display_path, "open_failed", std::string("skipped: ") + what));
+      continue;
+    }
+    const std::string name = f.host_path.filename().string();
+    if (!targets.empty()) {
+      bool named = false;
+      for (std::size_t i = 0; i < targets.size(); ++i)
+        if (Targets({targets[i]}).names_file(name, "") ||
+            Targets({targets[i]}).path_matches(f.display_path)) {
+          matched[i] = true;
+          named = true;
+        }
+      if (!named) continue;
+    }
+    out.push_back(std::move(f));
+  }
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    if (!matched[i])
+      errors.push_back(
+          make_error(targets[i], "missing", "no file of this name in " + ev.path().string()));
+  if (targets.empty() && out.empty())
+    errors.push_back(make_error(ev.path().string(), "missing", "no regular file in this folder"));
+  return out;
+}
+
+/// The same file named twice (by name and by path) is analysed once.
+void drop_repeats(std::vector<ArtifactFile>& files) {
+  std::set<std::string> seen;
+  std::erase_if(files, [&](const ArtifactFile& f) { return !seen.insert(f.display_path).second; });
+}
+
 }  // namespace
 
 std::vector<ArtifactFile> locate_files(const Evidence& ev, const std::vector<std::string>& targets,
@@ -90,18 +143,7 @@ std::vector<ArtifactFile> locate_files(const Evidence& ev, const std::vector<std
   std::vector<ArtifactFile> out;
   const auto kind = ev.kind();
   if (kind == "file") return ev.loose_files();
-  if (kind == "folder") {
-    const Targets filter(targets);
-    for (auto& f : ev.loose_files()) {
-      std::error_code ec;
-      if (!fs::is_regular_file(fs::symlink_status(f.host_path, ec))) continue;
-      const std::string name = f.host_path.filename().string();
-      if (!targets.empty() && !filter.names_file(name, "") && !filter.path_matches(f.display_path))
-        continue;
-      out.push_back(std::move(f));
-    }
-    return out;
-  }
+  if (kind == "folder") return folder_files(ev, targets, errors);
   std::vector<std::string> names;
   for (const auto& t : targets) {
     if (!is_path_target(t)) {
@@ -114,7 +156,10 @@ std::vector<ArtifactFile> locate_files(const Evidence& ev, const std::vector<std
       errors.push_back(make_error(t, "missing", "no such file in " + ev.path().string()));
     }
   }
-  if (names.empty()) return out;
+  if (names.empty()) {
+    drop_repeats(out);
+    return out;
+  }
   const auto before = out.size();
   const Targets name_targets(names);
   if (kind == "image") {
@@ -130,6 +175,7 @@ std::vector<ArtifactFile> locate_files(const Evidence& ev, const std::vector<std
     if (!found)
       errors.push_back(make_error(n, "missing", "no file of this name in " + ev.path().string()));
   }
+  drop_repeats(out);
   return out;
 }
 
