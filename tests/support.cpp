@@ -157,10 +157,11 @@ void write_empty_hive(const std::filesystem::path& path) {
   put16(f, nk + 4 + 72, 4);
   std::copy_n("ROOT", 4, f.begin() + nk + 4 + 76);
   // Security key cell at 0x78: owner Administrators, group SYSTEM, DACL Everyone full control.
-  const std::vector<std::uint8_t> sd = {1, 0, 4, 0x80, 0x30, 0, 0, 0, 0x40, 0, 0, 0,    0, 0,    0, 0,    0x14, 0, 0,
-                    0, 2, 0, 0x1C, 0,    1, 0, 0, 0,    0, 0, 0x14, 0, 0x3F, 0, 0x0F, 0,    1, 1,
-                    0, 0, 0, 0,    0,    1, 0, 0, 0,    0, 1, 2,    0, 0,    0, 0,    0,    5, 0x20,
-                    0, 0, 0, 0x20, 2,    0, 0, 1, 1,    0, 0, 0,    0, 0,    5, 0x12, 0,    0, 0};
+  const std::vector<std::uint8_t> sd = {
+      1, 0, 4, 0x80, 0x30, 0, 0, 0, 0x40, 0, 0, 0,    0, 0,    0, 0,    0x14, 0, 0,
+      0, 2, 0, 0x1C, 0,    1, 0, 0, 0,    0, 0, 0x14, 0, 0x3F, 0, 0x0F, 0,    1, 1,
+      0, 0, 0, 0,    0,    1, 0, 0, 0,    0, 1, 2,    0, 0,    0, 0,    0,    5, 0x20,
+      0, 0, 0, 0x20, 2,    0, 0, 1, 1,    0, 0, 0,    0, 0,    5, 0x12, 0,    0, 0};
   const std::size_t sk = bin + 0x78;
   put32(f, sk, static_cast<std::uint32_t>(-104));
   std::copy_n("sk", 2, f.begin() + sk + 4);
@@ -179,7 +180,8 @@ void write_hive(const std::filesystem::path& path, const std::string& reg) {
   write_empty_hive(path);
   const std::filesystem::path reg_file = path.string() + ".reg";
   std::ofstream(reg_file) << "Windows Registry Editor Version 5.00\n\n" << reg;
-  const auto r = run("hivexregedit --merge " + shell_quote(path.string()) + " " + shell_quote(reg_file.string()));
+  const auto r = run("hivexregedit --merge " + shell_quote(path.string()) + " " +
+                     shell_quote(reg_file.string()));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   std::filesystem::remove(reg_file);
@@ -196,7 +198,6 @@ std::string reg_string(const std::string& s, int type) {
   out << "00,00";
   return out.str();
 }
-
 
 std::optional<std::filesystem::path> shim_or_skip() {
   std::vector<std::filesystem::path> places;
@@ -217,8 +218,8 @@ std::optional<std::filesystem::path> shim_or_skip() {
 std::optional<std::filesystem::path> pe_fixtures() {
   static const auto dir = [] {
     std::optional<std::filesystem::path> made;
-    for (const char* tool : {"x86_64-w64-mingw32-gcc", "x86_64-w64-mingw32-windres",
-                             "osslsigncode", "openssl"})
+    for (const char* tool :
+         {"x86_64-w64-mingw32-gcc", "x86_64-w64-mingw32-windres", "osslsigncode", "openssl"})
       if (!tool_or_skip(tool)) return made;
     static TempDir keep;
     const auto r = run(shell_quote((source_dir() / "tests/fixtures/pe/make_pes.sh").string()) +
@@ -229,6 +230,35 @@ std::optional<std::filesystem::path> pe_fixtures() {
     return made;
   }();
   return dir;
+}
+
+std::string certificate_store_blob(const std::filesystem::path& pem, const TempDir& tmp) {
+  const auto der = tmp.path() / "certificate-store-blob.der";
+  const auto r = run("openssl x509 -in " + shell_quote(pem.string()) + " -outform der -out " +
+                     shell_quote(der.string()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::ifstream in(der, std::ios::binary);
+  const std::vector<std::uint8_t> cert((std::istreambuf_iterator<char>(in)), {});
+  std::vector<std::uint8_t> blob;
+  auto put32 = [&](std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) blob.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  };
+  put32(3);  // CERT_SHA1_HASH_PROP_ID: readers must skip it
+  put32(1);
+  put32(20);
+  blob.insert(blob.end(), 20, 0xab);
+  put32(32);  // CERT_CERT_PROP_ID: the DER certificate
+  put32(1);
+  put32(static_cast<std::uint32_t>(cert.size()));
+  blob.insert(blob.end(), cert.begin(), cert.end());
+  std::string out = "hex:";
+  char buf[4];
+  for (std::size_t i = 0; i < blob.size(); ++i) {
+    std::snprintf(buf, sizeof buf, "%02x", blob[i]);
+    out += (i ? "," : "") + std::string(buf);
+  }
+  return out;
 }
 
 }  // namespace sqltriage::test

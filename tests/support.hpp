@@ -92,6 +92,11 @@ void write_hive(const std::filesystem::path& path, const std::string& reg);
 /// hex(1):... for a REG_SZ / hex(2):... for a REG_EXPAND_SZ string (UTF-16LE with its NUL).
 std::string reg_string(const std::string& s, int type);
 
+/// A PEM certificate as Windows stores it in a registry certificate store's "Blob" value (a
+/// serialized property list: property 3, a SHA-1 hash, then property 32, the DER
+/// certificate), written as a .reg hex value ("hex:03,00,..."). Uses openssl in `tmp`.
+std::string certificate_store_blob(const std::filesystem::path& pem, const TempDir& tmp);
+
 /// Debian's Microsoft-signed shimx64.efi.signed: from the cache scripts/install-deps.sh
 /// fills ($XDG_CACHE_HOME or ~/.cache, then sqltriage/shim-signed/usr/lib/shim/), else
 /// /usr/lib/shim/. Missing: FAILs under CI=true, otherwise WARNs and returns std::nullopt.

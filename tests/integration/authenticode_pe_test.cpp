@@ -19,33 +19,6 @@ namespace {
 
 std::string q(const fs::path& p) { return shell_quote(p.string()); }
 
-// The DER of a PEM certificate as a .reg hex list, inside a serialized property list:
-// property 3 (a SHA-1 hash, to be skipped) then property 32 (the certificate).
-std::string blob_reg(const fs::path& pem, const TempDir& tmp) {
-  const fs::path der = tmp.path() / "cert.der";
-  REQUIRE(run("openssl x509 -in " + q(pem) + " -outform der -out " + q(der)).exit_code == 0);
-  const auto cert = read_bytes(der);
-  std::vector<std::uint8_t> blob;
-  auto put32 = [&](std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) blob.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-  };
-  put32(3);
-  put32(1);
-  put32(20);
-  blob.insert(blob.end(), 20, 0xab);
-  put32(32);
-  put32(1);
-  put32(static_cast<std::uint32_t>(cert.size()));
-  blob.insert(blob.end(), cert.begin(), cert.end());
-  std::string out = "hex:";
-  char buf[4];
-  for (std::size_t i = 0; i < blob.size(); ++i) {
-    std::snprintf(buf, sizeof buf, "%02x", blob[i]);
-    out += (i ? "," : "") + std::string(buf);
-  }
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("authenticode: signed.exe verifies and names its signer as openssl does",
@@ -154,7 +127,7 @@ TEST_CASE("authenticode: signed.exe is trusted through --ca-file and registry RO
 
 [\Microsoft\SystemCertificates\ROOT\Certificates\)" +
                                         root_sha1 + R"(]
-"Blob"=)" + blob_reg(*dir / "root.pem", tmp) +
+"Blob"=)" + sqltriage::test::certificate_store_blob(*dir / "root.pem", tmp) +
                                         R"(
 
 [\Microsoft\SystemCertificates\AuthRoot]

@@ -66,34 +66,16 @@ std::string thumbprint(const fs::path& pem) {
   return hex;
 }
 
-/// The certificate store's serialized form of a certificate: property 32 (the DER
-/// certificate) as {id, 1, length, bytes}, written as a .reg hex value.
-std::string blob_value(const fs::path& pem, const TempDir& tmp) {
-  const fs::path der = tmp.path() / "cert.der";
-  REQUIRE(run("openssl x509 -in " + q(pem) + " -outform DER -out " + q(der)).exit_code == 0);
-  std::ifstream in(der, std::ios::binary);
-  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), {});
-  std::vector<unsigned char> blob = {32, 0, 0, 0, 1, 0, 0, 0};
-  for (int i = 0; i < 4; ++i) blob.push_back(static_cast<unsigned char>(bytes.size() >> (8 * i)));
-  blob.insert(blob.end(), bytes.begin(), bytes.end());
-  std::string out = "hex:";
-  char buf[4];
-  for (std::size_t i = 0; i < blob.size(); ++i) {
-    std::snprintf(buf, sizeof buf, "%02x", blob[i]);
-    out += (i ? "," : "") + std::string(buf);
-  }
-  return out;
-}
-
 /// A SOFTWARE hive whose ROOT store holds `pem`.
 void write_root_store(const fs::path& hive, const fs::path& pem, const TempDir& tmp) {
   const std::string key =
       "[\\Microsoft\\SystemCertificates\\ROOT\\Certificates\\" + thumbprint(pem) + "]";
-  sqltriage::test::write_hive(hive,
-                              "[\\Microsoft]\n\n[\\Microsoft\\SystemCertificates]\n\n"
-                              "[\\Microsoft\\SystemCertificates\\ROOT]\n\n"
-                              "[\\Microsoft\\SystemCertificates\\ROOT\\Certificates]\n\n" +
-                                  key + "\n\"Blob\"=" + blob_value(pem, tmp) + "\n\n");
+  sqltriage::test::write_hive(
+      hive,
+      "[\\Microsoft]\n\n[\\Microsoft\\SystemCertificates]\n\n"
+      "[\\Microsoft\\SystemCertificates\\ROOT]\n\n"
+      "[\\Microsoft\\SystemCertificates\\ROOT\\Certificates]\n\n" +
+          key + "\n\"Blob\"=" + sqltriage::test::certificate_store_blob(pem, tmp) + "\n\n");
 }
 
 }  // namespace

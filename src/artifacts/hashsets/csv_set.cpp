@@ -53,10 +53,10 @@ bool starts_with_digest(std::string_view line) {
   return parse_hex_digest(token, a, d);
 }
 
-class CsvSet final : public SetSource {
+class CsvSet final : public FileBackedSet {
  public:
   CsvSet(const std::filesystem::path& path, const std::string& display, CsvLayout layout)
-      : path_(path), display_(display), layout_(std::move(layout)) {
+      : FileBackedSet(path, display), layout_(std::move(layout)) {
     TextFile f(path, display);
     f.seek(layout_.data_offset, layout_.data_line);
     std::vector<std::string> fields;
@@ -111,28 +111,15 @@ class CsvSet final : public SetSource {
 
   std::string_view format() const override { return "csv"; }
 
-  std::optional<SetMatch> find(const pe::Hashes& hashes) const override {
-    for (const auto& [algorithm, digest] : wanted_digests(hashes)) {
-      auto where = table_.find(algorithm, digest);
-      if (!where) continue;
-      SetMatch m{algorithm};
-      // The row is read back from the file, so memory holds only the digest.
-      try {
-        TextFile f(path_, display_);
-        f.seek(*where);
-        std::vector<std::string> fields;
-        CsvRecordState state;
-        if (read_csv_record(f, fields, kMaxLineBytes, state) &&
-            fields.size() == layout_.header.size() && holds(fields, algorithm, digest))
-          for (std::size_t i = 0; i < fields.size(); ++i) m.entry[layout_.header[i]] = fields[i];
-        else
-          m.entry["EntryUnavailable"] = "the CSV changed since it was loaded";
-      } catch (const ArtifactError& e) {
-        m.entry["EntryUnavailable"] = e.what();
-      }
-      return m;
-    }
-    return std::nullopt;
+  bool read_entry(TextFile& f, Algorithm algorithm, const DigestBytes& digest,
+                  nlohmann::ordered_json& entry) const override {
+    std::vector<std::string> fields;
+    CsvRecordState state;
+    if (!read_csv_record(f, fields, kMaxLineBytes, state) ||
+        fields.size() != layout_.header.size() || !holds(fields, algorithm, digest))
+      return false;
+    for (std::size_t i = 0; i < fields.size(); ++i) entry[layout_.header[i]] = fields[i];
+    return true;
   }
 
   bool holds(const std::vector<std::string>& fields, Algorithm algorithm,
@@ -146,17 +133,8 @@ class CsvSet final : public SetSource {
     return false;
   }
 
-  std::vector<std::string> notes() const override {
-    if (problems_.count == 0) return {};
-    return {problems_.text()};
-  }
-
  private:
-  std::filesystem::path path_;
-  std::string display_;
   CsvLayout layout_;
-  DigestTable table_;
-  ProblemCount problems_;
 };
 
 }  // namespace

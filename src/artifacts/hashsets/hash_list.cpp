@@ -56,10 +56,10 @@ void skip_bom(TextFile& f) {
   f.seek(0);
 }
 
-class ListSet final : public SetSource {
+class ListSet final : public FileBackedSet {
  public:
   ListSet(const std::filesystem::path& path, const std::string& display)
-      : path_(path), display_(display) {
+      : FileBackedSet(path, display) {
     TextFile f(path, display);
     skip_bom(f);
     std::string line;
@@ -86,41 +86,16 @@ class ListSet final : public SetSource {
 
   std::string_view format() const override { return "list"; }
 
-  std::optional<SetMatch> find(const pe::Hashes& hashes) const override {
-    for (const auto& [algorithm, digest] : wanted_digests(hashes)) {
-      auto where = table_.find(algorithm, digest);
-      if (!where) continue;
-      SetMatch m{algorithm};
-      // The comment is read back from the file, so memory holds only the digest.
-      try {
-        TextFile f(path_, display_);
-        f.seek(*where);
-        std::string line;
-        bool too_long = false;
-        ListLine parsed;
-        if (f.read_line(line, kMaxLineBytes, too_long)) parsed = parse_line(line);
-        if (parsed.kind != LineKind::hash || parsed.digest != digest)
-          m.entry["EntryUnavailable"] = "the list changed since it was loaded";
-        else if (!parsed.comment.empty())
-          m.entry["Comment"] = std::string(parsed.comment);
-      } catch (const ArtifactError& e) {
-        m.entry["EntryUnavailable"] = e.what();
-      }
-      return m;
-    }
-    return std::nullopt;
+  bool read_entry(TextFile& f, Algorithm, const DigestBytes& digest,
+                  nlohmann::ordered_json& entry) const override {
+    std::string line;
+    bool too_long = false;
+    ListLine parsed;
+    if (f.read_line(line, kMaxLineBytes, too_long)) parsed = parse_line(line);
+    if (parsed.kind != LineKind::hash || parsed.digest != digest) return false;
+    if (!parsed.comment.empty()) entry["Comment"] = std::string(parsed.comment);
+    return true;
   }
-
-  std::vector<std::string> notes() const override {
-    if (problems_.count == 0) return {};
-    return {problems_.text()};
-  }
-
- private:
-  std::filesystem::path path_;
-  std::string display_;
-  DigestTable table_;
-  ProblemCount problems_;
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "artifacts/hashsets/set_source.hpp"
 
+#include "sqltriage/error.hpp"
+
 namespace sqltriage::hashsets::detail {
 
 std::string ProblemCount::text() const {
@@ -16,6 +18,33 @@ std::vector<std::pair<Algorithm, DigestBytes>> wanted_digests(const pe::Hashes& 
     if (parse_hex_digest(*hex, a, d)) out.emplace_back(a, d);
   }
   return out;
+}
+
+std::optional<SetMatch> FileBackedSet::find(const pe::Hashes& hashes) const {
+  for (const auto& [algorithm, digest] : wanted_digests(hashes)) {
+    auto where = table_.find(algorithm, digest);
+    if (!where) continue;
+    SetMatch m{algorithm};
+    try {
+      TextFile f(path_, display_);
+      f.seek(*where);
+      if (!read_entry(f, algorithm, digest, m.entry)) {
+        m.entry = nlohmann::ordered_json::object();
+        m.entry["EntryUnavailable"] =
+            "the " + std::string(format()) + " changed since it was loaded";
+      }
+    } catch (const ArtifactError& e) {
+      m.entry = nlohmann::ordered_json::object();
+      m.entry["EntryUnavailable"] = e.what();
+    }
+    return m;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> FileBackedSet::notes() const {
+  if (problems_.count == 0) return {};
+  return {problems_.text()};
 }
 
 }  // namespace sqltriage::hashsets::detail

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "artifacts/hashsets/digest.hpp"
+#include "artifacts/hashsets/digest_table.hpp"
 #include "artifacts/hashsets/text_file.hpp"
 #include "sqltriage/pe.hpp"
 
@@ -51,6 +52,29 @@ class SetSource {
 
 /// The file's hashes that are well-formed hex, strongest first (SHA-256, SHA-1, MD5).
 std::vector<std::pair<Algorithm, DigestBytes>> wanted_digests(const pe::Hashes& hashes);
+
+/// A set held as binary digests with the byte offset of the line (or record) each came
+/// from: lists and CSVs. A hit's entry is read back from the file at that offset, so memory
+/// holds only the digests; a file changed or gone since loading gives
+/// {"EntryUnavailable": reason}.
+class FileBackedSet : public SetSource {
+ public:
+  std::optional<SetMatch> find(const pe::Hashes& hashes) const override;
+  std::vector<std::string> notes() const override;
+
+ protected:
+  FileBackedSet(const std::filesystem::path& path, const std::string& display)
+      : path_(path), display_(display) {}
+  /// Reads the entry at the file's position into `entry`; false when what is there no
+  /// longer holds `digest` (the file changed since it was loaded).
+  virtual bool read_entry(TextFile& file, Algorithm algorithm, const DigestBytes& digest,
+                          nlohmann::ordered_json& entry) const = 0;
+
+  std::filesystem::path path_;
+  std::string display_;
+  DigestTable table_;
+  ProblemCount problems_;
+};
 
 /// Where a CSV set's header and data are.
 struct CsvLayout {
