@@ -113,6 +113,14 @@ std::vector<std::uint8_t> Value::data(std::size_t limit) const {
   return bytes;
 }
 
+std::optional<std::uint64_t> Value::offset() const {
+  RegfError error;
+  off64_t offset = 0;
+  if (libregf_value_get_offset(impl_->handle.get(), &offset, error.out()) != 1 || offset < 0)
+    return std::nullopt;
+  return static_cast<std::uint64_t>(offset);
+}
+
 // ---- Key ----
 
 struct Key::Impl {
@@ -151,6 +159,16 @@ std::optional<Filetime> Key::last_written() const {
     return std::nullopt;
   return ft;
 }
+
+std::optional<std::uint64_t> Key::offset() const {
+  RegfError error;
+  off64_t offset = 0;
+  if (libregf_key_get_offset(impl_->handle.get(), &offset, error.out()) != 1 || offset < 0)
+    return std::nullopt;
+  return static_cast<std::uint64_t>(offset);
+}
+
+const std::string& Key::hive_path() const { return impl_->hive->display_path; }
 
 std::size_t Key::number_of_subkeys() const {
   RegfError error;

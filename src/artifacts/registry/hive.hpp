@@ -35,6 +35,8 @@ class Value {
   std::optional<std::uint32_t> dword() const;
   /// The raw data, at most `limit` bytes (longer data throws ArtifactError).
   std::vector<std::uint8_t> data(std::size_t limit = 16 * 1024 * 1024) const;
+  /// Byte offset of the value's cell in the hive file; std::nullopt when libregf cannot say.
+  std::optional<std::uint64_t> offset() const;
 
   ~Value();
   Value(Value&&) noexcept;
@@ -56,6 +58,10 @@ class Key {
   /// Path below the hive's root, as it was asked for ("SAM\Domains\Account").
   const std::string& path() const;
   std::optional<Filetime> last_written() const;
+  /// Byte offset of the key's cell in the hive file; std::nullopt when libregf cannot say.
+  std::optional<std::uint64_t> offset() const;
+  /// The hive's display path (for error entries).
+  const std::string& hive_path() const;
 
   std::size_t number_of_subkeys() const;
   Key subkey(std::size_t index) const;
