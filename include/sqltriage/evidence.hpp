@@ -78,6 +78,10 @@ class Evidence {
   /// Regular files directly in a Windows folder (case-insensitive), sorted by name.
   /// Empty when the folder is absent.
   virtual std::vector<ArtifactFile> list(std::string_view windows_dir) const = 0;
+  /// Names of the folders directly in a Windows folder (as stored), sorted; symbolic links
+  /// and junctions are not included. Empty when the folder is absent or for kinds without a
+  /// Windows layout. Used to enumerate profiles (C:\Users\*) and task folders.
+  virtual std::vector<std::string> folders(std::string_view /*windows_dir*/) const { return {}; }
 
   /// Every entry under a "folder" (recursively, sorted): files, and folders and symbolic
   /// links too, so callers can report those that look like artifacts; links are listed but

@@ -50,6 +50,23 @@ std::vector<ArtifactFile> DirectoryEvidence::list(std::string_view windows_dir) 
   return out;
 }
 
+std::vector<std::string> DirectoryEvidence::folders(std::string_view windows_dir) const {
+  std::vector<std::string> out;
+  auto parts = split_windows_path(windows_dir);
+  if (!parts) return out;
+  auto host = resolve_case_insensitive(windows_root_, *parts);
+  if (!host) return out;
+  std::error_code ec;
+  std::filesystem::directory_iterator it(*host, ec);
+  if (ec) return out;
+  for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    if (it->is_directory(ec) && !it->is_symlink(ec)) out.push_back(it->path().filename().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::optional<std::filesystem::path> find_windows_root(const std::filesystem::path& dir) {
   auto has_windows = [](const std::filesystem::path& p) {
     auto w = resolve_case_insensitive(p, {"Windows"});

@@ -17,6 +17,7 @@ class DirectoryEvidence final : public Evidence {
   const std::filesystem::path& path() const override { return given_; }
   std::optional<ArtifactFile> resolve(std::string_view windows_path) const override;
   std::vector<ArtifactFile> list(std::string_view windows_dir) const override;
+  std::vector<std::string> folders(std::string_view windows_dir) const override;
   std::vector<ArtifactFile> loose_files() const override { return {}; }
 
  private:
@@ -57,6 +58,7 @@ class ImageEvidence final : public Evidence {
   /// Files (not folders) of the folder, sorted by name; an index entry libfsntfs cannot
   /// read is listed with an opener that throws why.
   std::vector<ArtifactFile> list(std::string_view windows_dir) const override;
+  std::vector<std::string> folders(std::string_view windows_dir) const override;
   std::vector<ArtifactFile> loose_files() const override { return {}; }
   std::shared_ptr<ntfs::Volume> ntfs_volume() const override { return volume_; }
   std::string layout() const override { return layout_; }

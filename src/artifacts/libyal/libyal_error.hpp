@@ -40,18 +40,26 @@ class Error {
     return sep == std::string::npos ? all : all.substr(0, sep);
   }
 
-  /// The first "offset: 0x..." libyal reports in the backtrace (a file offset for the
-  /// libfdata/libbfio layers), when there is one.
+  /// The first "offset: 0x..." or "offset: N" libyal reports in the backtrace (a file
+  /// offset for the libfdata/libbfio layers), when there is one.
   std::optional<std::uint64_t> reported_offset() const {
-    std::string all = message();
-    std::string_view key = "offset: 0x";
-    auto pos = all.find(key);
-    if (pos == std::string::npos) return std::nullopt;
-    const char* begin = all.data() + pos + key.size();
-    std::uint64_t v = 0;
-    auto [p, ec] = std::from_chars(begin, all.data() + all.size(), v, 16);
-    if (ec != std::errc() || p == begin) return std::nullopt;
-    return v;
+    const std::string all = message();
+    // libyal writes "offset: 0x0001f000" or "offset: 1866536 (0x001c7b28)"; function names
+    // such as "..._get_cell_at_offset: unable ..." are skipped.
+    constexpr std::string_view key = "offset: ";
+    for (auto pos = all.find(key); pos != std::string::npos; pos = all.find(key, pos + 1)) {
+      const char* begin = all.data() + pos + key.size();
+      const char* end = all.data() + all.size();
+      int base = 10;
+      if (end - begin > 2 && begin[0] == '0' && begin[1] == 'x') {
+        begin += 2;
+        base = 16;
+      }
+      std::uint64_t v = 0;
+      const auto [p, ec] = std::from_chars(begin, end, v, base);
+      if (ec == std::errc() && p != begin) return v;
+    }
+    return std::nullopt;
   }
 
   /// The backtrace as one line ("a; b; c"), or "unknown error" when there is none.

@@ -21,7 +21,11 @@ struct HiveState {
 namespace {
 
 [[noreturn]] void fail(const HiveState& hive, const std::string& what, const RegfError& error) {
-  throw ArtifactError(hive.display_path, what + ": " + error.root_cause(), error.reported_offset());
+  auto offset = error.reported_offset();
+  // libregf's hive-bin lookups report cell offsets, which count from the first hive bin
+  // (file offset 4096); errors name file offsets.
+  if (offset && error.message().find("hive_bins_list") != std::string::npos) *offset += 0x1000;
+  throw ArtifactError(hive.display_path, what + ": " + error.root_cause(), offset);
 }
 
 std::string join(const std::string& parent, std::string_view child) {

@@ -99,6 +99,29 @@ std::vector<ArtifactFile> ImageEvidence::list(std::string_view windows_dir) cons
   return out;
 }
 
+std::vector<std::string> ImageEvidence::folders(std::string_view windows_dir) const {
+  std::vector<std::string> out;
+  auto parts = split_windows_path(windows_dir);
+  if (!parts) return out;
+  try {
+    std::uint64_t folder = ntfs::kRootEntry;
+    auto walked = volume_->walk(join(*parts));
+    if (!walked) return out;
+    if (!walked->empty()) {
+      if (!walked->back().is_directory) return out;
+      folder = walked->back().entry;
+    }
+    for (const auto& d : volume_->list(folder))
+      if (d.damage.empty() && d.is_directory && !d.name.empty() && d.name[0] != '$' &&
+          d.name != "." && d.name != "..")
+        out.push_back(d.name);
+  } catch (const ArtifactError&) {
+    return {};  // an unreadable folder lists nothing; list() reports the damage
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::unique_ptr<Evidence> open_image_evidence(const std::filesystem::path& path, bool is_device,
                                               const EvidenceOptions& options) {
   std::shared_ptr<const ByteSource> bytes;
