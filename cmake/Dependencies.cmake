@@ -12,6 +12,7 @@ pkg_check_modules(LIBFWNT REQUIRED IMPORTED_TARGET libfwnt)
 pkg_check_modules(YARA REQUIRED IMPORTED_TARGET yara)
 pkg_check_modules(PUGIXML REQUIRED IMPORTED_TARGET pugixml)
 pkg_check_modules(LIBBFIO REQUIRED IMPORTED_TARGET libbfio)
+pkg_check_modules(LIBSCCA REQUIRED IMPORTED_TARGET libscca)  # Windows Prefetch files
 find_package(ZLIB REQUIRED)
 find_package(SQLite3 REQUIRED)  # NSRL RDS v3 hash sets
 # libfuzzy (ssdeep) and libtlsh ship no .pc and no CMake config.
