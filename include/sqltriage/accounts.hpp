@@ -44,7 +44,8 @@ class AccountNames {
   /// names and gives no error. A file that cannot be read (not a hive, truncated, damaged
   /// keys, malformed XML) adds an ErrorEntry to `errors` naming it (code "open_failed" when
   /// it cannot be opened, "record" for a damaged key or value), and what could be read is
-  /// still used. Dirty hives are read as they are (transaction logs are not replayed).
+  /// still used. Dirty hives are read with their .LOG1/.LOG2 transaction logs replayed in
+  /// memory (log damage adds "record" entries).
   /// Never throws on content.
   static AccountNames from_evidence(const Evidence& evidence, std::vector<ErrorEntry>& errors);
 
@@ -63,6 +64,11 @@ class AccountNames {
   /// Where name() came from: "SAM", "well-known", "ProfileList", "NT SERVICE (computed)",
   /// "IIS AppPool (computed)" or "well-known RID". std::nullopt when unknown.
   std::optional<std::string> source(std::string_view sid) const;
+
+  /// The SID whose ProfileList ProfileImagePath is `profile_folder` ("C:\Users\jdoe"; any
+  /// case; %SystemDrive%, %SystemRoot% and %windir% in stored paths expanded to C:,
+  /// C:\Windows). std::nullopt when no profile has that folder.
+  std::optional<std::string> profile_sid(std::string_view profile_folder) const;
 
   /// The machine SID from the SAM ("S-1-5-21-x-y-z"); empty when there was no SAM.
   const std::string& machine_sid() const;

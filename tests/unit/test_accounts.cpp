@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "artifacts/ntfs/libfwnt_handles.hpp"
-#include "artifacts/registry/account_sources.hpp"
+#include "artifacts/registry/accounts/account_sources.hpp"
 #include "sqltriage/accounts.hpp"
 #include "sqltriage/evidence.hpp"
 #include "support.hpp"
@@ -17,8 +17,8 @@ namespace fs = std::filesystem;
 using sqltriage::AccountNames;
 using sqltriage::app_pool_sid;
 using sqltriage::service_sid;
-using sqltriage::test::run;
 using sqltriage::test::reg_string;
+using sqltriage::test::run;
 using sqltriage::test::shell_quote;
 using sqltriage::test::write_hive;
 using Bytes = std::vector<std::uint8_t>;

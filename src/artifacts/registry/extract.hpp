@@ -111,12 +111,19 @@ void read_startup_folders(const Evidence& evidence, const AccountNames& accounts
 
 // ---- execution evidence (src/artifacts/registry/execution/) -----------------------------
 
-/// registry.shimcache: AppCompatCache entries of every ControlSet (Windows 7 to 11, Server
-/// 2008 R2 to 2022 layouts), with Position (0 = most recent).
+/// registry.shimcache: AppCompatCache entries of every ControlSet (the value in Session
+/// Manager\AppCompatCache, and in AppCompatibility for XP), one finding per entry with
+/// Position (0 = most recent). Layouts: XP 32-bit, Server 2003/Vista/2008, 7/2008 R2
+/// (32-bit, x64), 8.0/2012, 8.1/2012 R2, 10/11/Server 2016-2022 (shimcache_layouts.hpp).
+/// A damaged value gives the entries before the damage and one "record" error (artifact
+/// offset = the value's cell; the message names the byte offset inside the value data and
+/// the entry).
 void read_shimcache(const HiveContext& system, Sink& sink);
-/// registry.bam: bam/dam State\UserSettings\<SID> last execution times.
+/// registry.bam: {bam,dam}\State\UserSettings\<SID> (and {bam,dam}\UserSettings\<SID>)
+/// of every ControlSet: one finding per executable value, time = its last execution.
 void read_bam(const HiveContext& system, Sink& sink);
-/// registry.amcache: Root\InventoryApplicationFile entries of Amcache.hve.
+/// registry.amcache: Root\InventoryApplicationFile\<id> (Windows 10 1607+) and the older
+/// Root\File\<volume>\<file reference> entries of Amcache.hve; time = key LastWrite.
 void read_amcache(const HiveContext& amcache, Sink& sink);
 /// registry.prefetch: every *.pf under C:\Windows\Prefetch (through libscca; compressed
 /// Windows 10+ files included). For "folder"/"file" evidence, the loose *.pf files.

@@ -38,8 +38,12 @@ struct SystemFacts {
 };
 SystemFacts read_system(const registry::Hive& system, Errors& errors);
 
-/// From the SOFTWARE hive's ProfileList: SID -> last component of ProfileImagePath.
-std::vector<NamedSid> read_profile_list(const registry::Hive& software, Errors& errors);
+/// From the SOFTWARE hive's ProfileList: SID -> the whole ProfileImagePath as stored
+/// ("C:\Users\jdoe", "%SystemDrive%\Users\jdoe", "%systemroot%\ServiceProfiles\...").
+std::vector<NamedSid> read_profile_paths(const registry::Hive& software, Errors& errors);
+/// A ProfileImagePath as a Windows path: a leading %SystemDrive%, %SystemRoot% or %windir%
+/// (any case) becomes C:, C:\Windows; trailing separators are dropped.
+std::string expand_profile_path(std::string path);
 
 /// Pool names of <applicationPools><add name="..."/> in applicationHost.config text.
 /// std::nullopt (and `why`) when the XML cannot be parsed.

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "artifacts/registry/account_sources.hpp"
+#include "artifacts/registry/accounts/account_sources.hpp"
 #include "artifacts/registry/hive.hpp"
+#include "artifacts/registry/open_hive.hpp"
+#include "core/ascii.hpp"
 #include "sqltriage/byte_source.hpp"
 #include "sqltriage/error.hpp"
 
@@ -32,15 +34,13 @@ ErrorEntry open_failed(const ArtifactError& e) {
   return ErrorEntry{ArtifactRef{e.path(), std::nullopt, e.offset()}, "open_failed", e.detail()};
 }
 
+/// The hive at `path`, its transaction logs replayed in memory when it is dirty.
 std::optional<registry::Hive> open_hive(const Evidence& evidence, const char* path,
                                         std::vector<ErrorEntry>& errors) {
-  const auto file = evidence.resolve(path);
+  auto file = evidence.resolve(path);
   if (!file) return std::nullopt;  // absent: fewer names, not an error
-  try {
-    return registry::Hive::open(open_artifact(*file), file->display_path);
-  } catch (const ArtifactError& e) {
-    errors.push_back(open_failed(e));
-  }
+  registry::HiveFile hive{*file, registry::logs_beside(evidence, *file)};
+  if (auto opened = registry::open_hive(hive, true, errors)) return std::move(opened->hive);
   return std::nullopt;
 }
 
@@ -85,6 +85,7 @@ struct AccountNames::Impl {
   };
   std::unordered_map<std::string, Entry> by_sid;
   std::unordered_map<std::uint32_t, std::string> domain_rid;
+  std::unordered_map<std::string, std::string> profile_sids;  // lower-cased folder -> SID
   std::string machine_sid;
   std::string computer_name;
 
@@ -137,8 +138,12 @@ AccountNames AccountNames::from_evidence(const Evidence& evidence,
   impl.add_well_known();
   // 3. ProfileList
   if (auto hive = open_hive(evidence, kSoftware, errors))
-    for (const auto& p : accounts::read_profile_list(*hive, errors))
-      impl.add(p.sid, p.name, "ProfileList");
+    for (const auto& p : accounts::read_profile_paths(*hive, errors)) {
+      const std::string folder = accounts::expand_profile_path(p.name);
+      impl.profile_sids.emplace(ascii_lower(folder), p.sid);
+      std::string name = folder.substr(folder.find_last_of("\\/") + 1);
+      if (!name.empty()) impl.add(p.sid, std::move(name), "ProfileList");
+    }
   // 4. NT SERVICE\<service>
   for (const auto& service : system.services)
     impl.add(service_sid(service), "NT SERVICE\\" + service, "NT SERVICE (computed)");
@@ -178,6 +183,13 @@ std::optional<std::string> AccountNames::source(std::string_view sid) const {
     return std::string(it->second.source);
   if (name(sid)) return std::string("well-known RID");
   return std::nullopt;
+}
+
+std::optional<std::string> AccountNames::profile_sid(std::string_view profile_folder) const {
+  std::string folder = accounts::expand_profile_path(std::string(profile_folder));
+  const auto it = impl_->profile_sids.find(ascii_lower(folder));
+  if (it == impl_->profile_sids.end()) return std::nullopt;
+  return it->second;
 }
 
 const std::string& AccountNames::machine_sid() const { return impl_->machine_sid; }

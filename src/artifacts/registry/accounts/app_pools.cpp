@@ -2,7 +2,7 @@
 // Format knowledge: IIS configuration reference, <system.applicationHost><applicationPools>.
 #include <pugixml.hpp>
 
-#include "artifacts/registry/account_sources.hpp"
+#include "artifacts/registry/accounts/account_sources.hpp"
 
 namespace sqltriage::accounts {
 

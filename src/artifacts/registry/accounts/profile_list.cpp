@@ -1,5 +1,7 @@
 // Profile folders of accounts that logged on, from the SOFTWARE hive's ProfileList.
-#include "artifacts/registry/account_sources.hpp"
+#include <cctype>
+
+#include "artifacts/registry/accounts/account_sources.hpp"
 #include "sqltriage/error.hpp"
 
 namespace sqltriage::accounts {
@@ -14,16 +16,9 @@ void record(Errors& errors, const ArtifactError& e) {
       ErrorEntry{ArtifactRef{e.path(), std::nullopt, e.offset()}, "record", e.detail()});
 }
 
-/// "C:\Users\jdoe\" -> "jdoe"; "%SystemRoot%\system32\config\systemprofile" -> "systemprofile".
-std::string last_component(std::string path) {
-  while (!path.empty() && (path.back() == '\\' || path.back() == '/')) path.pop_back();
-  const auto sep = path.find_last_of("\\/");
-  return sep == std::string::npos ? path : path.substr(sep + 1);
-}
-
 }  // namespace
 
-std::vector<NamedSid> read_profile_list(const registry::Hive& software, Errors& errors) {
+std::vector<NamedSid> read_profile_paths(const registry::Hive& software, Errors& errors) {
   std::vector<NamedSid> out;
   try {
     auto list = software.key(kProfileList);
@@ -40,8 +35,7 @@ std::vector<NamedSid> read_profile_list(const registry::Hive& software, Errors& 
         if (!value) continue;
         auto path = value->string();
         if (!path) continue;
-        std::string name = last_component(*path);
-        if (!name.empty()) out.push_back({std::move(sid), std::move(name)});
+        if (!path->empty()) out.push_back({std::move(sid), std::move(*path)});
       } catch (const ArtifactError& e) {
         record(errors, e);
       }
@@ -50,6 +44,20 @@ std::vector<NamedSid> read_profile_list(const registry::Hive& software, Errors& 
     record(errors, e);
   }
   return out;
+}
+
+std::string expand_profile_path(std::string path) {
+  static const std::pair<std::string_view, std::string_view> kVars[] = {
+      {"%systemdrive%", "C:"}, {"%systemroot%", "C:\\Windows"}, {"%windir%", "C:\\Windows"}};
+  for (const auto& [var, value] : kVars) {
+    if (path.size() < var.size()) continue;
+    bool match = true;
+    for (std::size_t i = 0; i < var.size() && match; ++i)
+      match = static_cast<char>(std::tolower(static_cast<unsigned char>(path[i]))) == var[i];
+    if (match) path = std::string(value) + path.substr(var.size());
+  }
+  while (path.size() > 3 && (path.back() == '\\' || path.back() == '/')) path.pop_back();
+  return path;
 }
 
 }  // namespace sqltriage::accounts

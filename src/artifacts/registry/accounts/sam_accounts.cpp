@@ -2,7 +2,7 @@
 // Format knowledge: the SAM layout as documented by forensic references (SAM\Domains\Account
 // "V" ends with the machine's domain SID; Names\<name> keys carry the RID as the type of their
 // default value).
-#include "artifacts/registry/account_sources.hpp"
+#include "artifacts/registry/accounts/account_sources.hpp"
 #include "core/little_endian.hpp"
 #include "sqltriage/error.hpp"
 

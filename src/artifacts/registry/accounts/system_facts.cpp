@@ -1,7 +1,7 @@
 // The computer name and service names from the SYSTEM hive's current control set.
 #include <cstdio>
 
-#include "artifacts/registry/account_sources.hpp"
+#include "artifacts/registry/accounts/account_sources.hpp"
 #include "sqltriage/error.hpp"
 
 namespace sqltriage::accounts {

@@ -8,7 +8,7 @@
 #include <charconv>
 #include <stdexcept>
 
-#include "artifacts/registry/account_sources.hpp"
+#include "artifacts/registry/accounts/account_sources.hpp"
 #include "sqltriage/accounts.hpp"
 
 namespace sqltriage::accounts {

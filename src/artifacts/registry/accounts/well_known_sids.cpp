@@ -2,7 +2,7 @@
 #include <stdexcept>
 #include <unordered_set>
 
-#include "artifacts/registry/account_sources.hpp"
+#include "artifacts/registry/accounts/account_sources.hpp"
 
 namespace sqltriage::embedded {
 extern const std::string_view well_known_sids_tsv;
