@@ -4,25 +4,28 @@
 # writers) and runs sqltriage on it. The findings documents go to stdout, one after the
 # other (`jq` reads them as a stream).
 #
-# Usage: scripts/sample.sh [evtx|mft|pe] [ARGS...]
-#   no subcommand: `sqltriage evtx DISK ARGS`, `sqltriage mft DISK ARGS`, then
-#   `sqltriage pe DISK ARGS` (mft and pe without ARGS look for sqlserver.exe). ARGS go to
-#   sqltriage, e.g. --jsonl.
+# Usage: scripts/sample.sh [evtx|mft|pe|registry] [ARGS...]
+#   no subcommand: `sqltriage evtx DISK ARGS`, `sqltriage mft DISK ARGS`,
+#   `sqltriage pe DISK ARGS`, then `sqltriage registry DISK ARGS` (mft, pe and registry
+#   without ARGS look for sqlserver.exe). ARGS go to sqltriage, e.g. --jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 disk=build/release/sample-disk.raw
 programs=build/release/sample-programs
-rm -rf "$disk" "$programs"
+hives=build/release/sample-hives
+rm -rf "$disk" "$programs" "$hives"
 # The dropped program: a Windows program with the scenario's version info, signed.
 tests/fixtures/pe/make_pes.sh "$programs" >/dev/null
+# The server's hives and task files (service SQLServerUpdate, ShimCache, BAM, accounts).
+/usr/bin/python3 tests/fixtures/registry/make_sample_hives.py "$hives"
 build/release/tests/fixtures/ntfsgen sample "$disk" --sqlserver "$programs/sample-sqlserver.exe" \
-  >/dev/null
+  --tree "$hives" >/dev/null
 
 which=all
 case "${1:-}" in
-  evtx | mft | pe) which=$1; shift ;;
+  evtx | mft | pe | registry) which=$1; shift ;;
 esac
 file_args=("$@")
 if [ ${#file_args[@]} -eq 0 ]; then file_args=(--target sqlserver.exe); fi
@@ -36,4 +39,5 @@ run() {
 if [ "$which" = all ] || [ "$which" = evtx ]; then run evtx "$disk" "$@"; fi
 if [ "$which" = all ] || [ "$which" = mft ]; then run mft "$disk" "${file_args[@]}"; fi
 if [ "$which" = all ] || [ "$which" = pe ]; then run pe "$disk" "${file_args[@]}"; fi
+if [ "$which" = all ] || [ "$which" = registry ]; then run registry "$disk" "${file_args[@]}"; fi
 exit "$status"

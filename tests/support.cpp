@@ -113,66 +113,12 @@ std::vector<std::string> split_tabs(const std::string& line) {
   return cells;
 }
 
-static void put16(std::vector<std::uint8_t>& b, std::size_t at, std::uint16_t v) {
-  b[at] = static_cast<std::uint8_t>(v);
-  b[at + 1] = static_cast<std::uint8_t>(v >> 8);
-}
-static void put32(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
-}
-
-// An empty hive: a regf base block and one hive bin holding the root key ("ROOT", no
-// subkeys or values), its security key and a free cell. hivex only edits existing hives,
-// so tests start from this one. Format knowledge: libregf's REGF format document.
 void write_empty_hive(const std::filesystem::path& path) {
-  std::vector<std::uint8_t> f(0x2000, 0);
-  std::copy_n("regf", 4, f.begin());
-  put32(f, 0x04, 1);       // primary sequence number
-  put32(f, 0x08, 1);       // secondary sequence number
-  put32(f, 0x14, 1);       // major version
-  put32(f, 0x18, 3);       // minor version
-  put32(f, 0x20, 1);       // file format: direct memory load
-  put32(f, 0x24, 0x20);    // root key cell, relative to the first hive bin
-  put32(f, 0x28, 0x1000);  // size of the hive bins
-  put32(f, 0x2C, 1);       // clustering factor
-  std::uint32_t checksum = 0;
-  for (std::size_t i = 0; i < 0x1FC; i += 4)
-    checksum ^= static_cast<std::uint32_t>(f[i] | f[i + 1] << 8 | f[i + 2] << 16 | f[i + 3] << 24);
-  put32(f, 0x1FC, checksum);
-
-  const std::size_t bin = 0x1000;
-  std::copy_n("hbin", 4, f.begin() + bin);
-  put32(f, bin + 8, 0x1000);
-  // Root key cell at 0x20: 4-byte size, then the nk record and its name.
-  const std::size_t nk = bin + 0x20;
-  put32(f, nk, static_cast<std::uint32_t>(-88));
-  std::copy_n("nk", 2, f.begin() + nk + 4);
-  put16(f, nk + 4 + 2, 0x2C);  // hive entry | no delete | compressed name
-  put32(f, nk + 4 + 16, 0xFFFFFFFF);
-  put32(f, nk + 4 + 28, 0xFFFFFFFF);
-  put32(f, nk + 4 + 32, 0xFFFFFFFF);
-  put32(f, nk + 4 + 40, 0xFFFFFFFF);
-  put32(f, nk + 4 + 44, 0x78);  // security key cell
-  put32(f, nk + 4 + 48, 0xFFFFFFFF);
-  put16(f, nk + 4 + 72, 4);
-  std::copy_n("ROOT", 4, f.begin() + nk + 4 + 76);
-  // Security key cell at 0x78: owner Administrators, group SYSTEM, DACL Everyone full control.
-  const std::vector<std::uint8_t> sd = {
-      1, 0, 4, 0x80, 0x30, 0, 0, 0, 0x40, 0, 0, 0,    0, 0,    0, 0,    0x14, 0, 0,
-      0, 2, 0, 0x1C, 0,    1, 0, 0, 0,    0, 0, 0x14, 0, 0x3F, 0, 0x0F, 0,    1, 1,
-      0, 0, 0, 0,    0,    1, 0, 0, 0,    0, 1, 2,    0, 0,    0, 0,    0,    5, 0x20,
-      0, 0, 0, 0x20, 2,    0, 0, 1, 1,    0, 0, 0,    0, 0,    5, 0x12, 0,    0, 0};
-  const std::size_t sk = bin + 0x78;
-  put32(f, sk, static_cast<std::uint32_t>(-104));
-  std::copy_n("sk", 2, f.begin() + sk + 4);
-  put32(f, sk + 4 + 4, 0x78);
-  put32(f, sk + 4 + 8, 0x78);
-  put32(f, sk + 4 + 12, 1);
-  put32(f, sk + 4 + 16, static_cast<std::uint32_t>(sd.size()));
-  std::copy(sd.begin(), sd.end(), f.begin() + sk + 4 + 20);
-  put32(f, bin + 0xE0, 0x1000 - 0xE0);  // the rest is one free cell
-  std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(f.data()), static_cast<std::streamsize>(f.size()));
+  const auto r = run("/usr/bin/python3 " +
+                     shell_quote((source_dir() / "tests/fixtures/registry/hive_tool.py").string()) +
+                     " empty " + shell_quote(path.string()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
 }
 
 void write_hive(const std::filesystem::path& path, const std::string& reg) {

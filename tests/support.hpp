@@ -80,8 +80,9 @@ std::filesystem::path ntfsgen_image(const TempDir& dir, const std::string& spec_
                                     const std::string& extra_args = "");
 
 /// An empty hive: a regf base block and one hive bin holding the root key ("ROOT", no
-/// subkeys or values), its security key and a free cell. hivex only edits existing hives,
-/// so tests start from this one. Format knowledge: libregf's REGF format document.
+/// subkeys or values), its security key and a free cell, written by
+/// tests/fixtures/registry/hive_tool.py. hivex only edits existing hives, so tests start
+/// from this one.
 void write_empty_hive(const std::filesystem::path& path);
 
 /// A hive with the keys and values of `reg` (a .reg text relative to the root: every key,

@@ -93,4 +93,36 @@ void check_user_writable_executable(Finding& f);
 /// hashset_known_bad, virustotal_detections.
 void apply_pe_checks(Finding& f, Filetime now);
 
+// --- the registry checks ------------------------------------------------------------------
+
+/// What the registry checks need beyond the finding: the analyst's targets and time window.
+struct RegistryCheckOptions {
+  std::vector<std::string> targets;  ///< --target NAME|PATH (names_target)
+  std::optional<Filetime> since;     ///< window start (UTC FILETIME), from --pivot/--window
+  std::optional<Filetime> until;     ///< window end
+};
+
+/// The paths and command lines a registry finding points at, by its type (docs/registry.md):
+/// autorun Command/Data, service ImagePath/ServiceDll/FailureCommand, task action
+/// Command/Arguments, startup_file/shimcache/bam/amcache Path, prefetch ExecutableName and
+/// FilesReferenced.
+std::vector<std::string> registry_finding_paths(const Finding& f);
+
+/// Runs every registry check on a registry.* finding and records each hit with
+/// Finding::add_check:
+///  - persistence_target (high): a persistence entry (autorun, service, scheduled_task,
+///    startup_file) names a --target; execution_of_target (high): execution evidence
+///    (shimcache, bam, amcache, prefetch) names one. Techniques by entry: Run keys, Winlogon,
+///    Active Setup, startup folder T1547.001 (Winlogon T1547.004, Active Setup T1547.014);
+///    service T1543.003; scheduled task T1053.005; IFEO Debugger / SilentProcessExit
+///    T1546.012; AppInit_DLLs T1546.010.
+///  - persistence_user_writable (high): a persistence entry whose command or path lies in a
+///    user-writable or web-served folder (in_user_writable_or_web_folder).
+///  - execution_user_writable (low): execution evidence for a program in such a folder.
+///  - written_in_window (medium): the key's LastWrite (Finding::time for key-based
+///    findings; the registration or run time otherwise) inside [since, until].
+///  - unquoted_service_path (low, T1574.009): a service ImagePath that is not quoted,
+///    contains a space before the executable's ".exe", and is a drive path.
+void apply_registry_checks(Finding& f, const RegistryCheckOptions& options);
+
 }  // namespace sqltriage::checks

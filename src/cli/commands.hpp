@@ -12,5 +12,6 @@ using Runner = std::function<int()>;
 Runner register_evtx(CLI::App& app);
 Runner register_mft(CLI::App& app);
 Runner register_pe(CLI::App& app);
+Runner register_registry(CLI::App& app);
 
 }  // namespace sqltriage::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   runners["evtx"] = register_evtx(app);
   runners["mft"] = register_mft(app);
   runners["pe"] = register_pe(app);
+  runners["registry"] = register_registry(app);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,108 @@
+// Finding the hives of an evidence argument (see locate_hives.hpp).
+#include "pipeline/registry/locate_hives.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "artifacts/registry/accounts/account_sources.hpp"
+#include "core/ascii.hpp"
+#include "sqltriage/byte_source.hpp"
+#include "sqltriage/error.hpp"
+
+namespace sqltriage::pipeline::registry_scan {
+
+namespace {
+
+using registry::HiveKind;
+
+bool is_log_name(const std::string& name) {
+  const std::string n = ascii_lower(name);
+  for (const char* suffix : {".log", ".log1", ".log2"}) {
+    const std::string s(suffix);
+    if (n.size() > s.size() && n.compare(n.size() - s.size(), s.size(), s) == 0) return true;
+  }
+  return false;
+}
+
+void add_hive(const Evidence& evidence, std::vector<LocatedHive>& out, const std::string& path,
+              HiveKind kind, const std::string& sid = {}, const std::string& profile = {}) {
+  auto file = evidence.resolve(path);
+  if (!file) return;
+  LocatedHive h;
+  h.file.logs = registry::logs_beside(evidence, *file);
+  h.file.file = std::move(*file);
+  h.kind = kind;
+  h.user_sid = sid;
+  h.profile = profile;
+  out.push_back(std::move(h));
+}
+
+}  // namespace
+
+std::vector<LocatedHive> locate_machine_hives(const Evidence& evidence) {
+  std::vector<LocatedHive> out;
+  add_hive(evidence, out, "C:\\Windows\\System32\\config\\SYSTEM", HiveKind::system);
+  add_hive(evidence, out, "C:\\Windows\\System32\\config\\SOFTWARE", HiveKind::software);
+  add_hive(evidence, out, "C:\\Windows\\System32\\config\\SAM", HiveKind::sam);
+  add_hive(evidence, out, "C:\\Windows\\System32\\config\\SECURITY", HiveKind::security);
+  add_hive(evidence, out, "C:\\Windows\\AppCompat\\Programs\\Amcache.hve", HiveKind::amcache);
+  return out;
+}
+
+std::vector<LocatedHive> locate_user_hives(
+    const Evidence& evidence,
+    const std::vector<std::pair<std::string, std::string>>& profile_paths) {
+  std::vector<LocatedHive> out;
+
+  // Profiles: lower-cased folder -> (folder as stored, SID).
+  std::map<std::string, std::pair<std::string, std::string>> profiles;
+  for (const auto& [sid, path] : profile_paths) {
+    const std::string folder = accounts::expand_profile_path(path);
+    if (folder.size() < 3 || folder[1] != ':') continue;  // another drive letter is fine too
+    profiles.emplace(ascii_lower(folder), std::make_pair(folder, sid));
+  }
+  for (const auto& name : evidence.folders("C:\\Users")) {
+    const std::string folder = "C:\\Users\\" + name;
+    profiles.emplace(ascii_lower(folder), std::make_pair(folder, std::string()));
+  }
+  for (const auto& [key, value] : profiles) {
+    const auto& [folder, sid] = value;
+    add_hive(evidence, out, folder + "\\NTUSER.DAT", HiveKind::ntuser, sid, folder);
+    add_hive(evidence, out, folder + "\\AppData\\Local\\Microsoft\\Windows\\UsrClass.dat",
+             HiveKind::usrclass, sid, folder);
+  }
+  return out;
+}
+
+std::vector<LocatedHive> locate_loose_hives(const Evidence& evidence,
+                                            std::vector<ErrorEntry>& errors) {
+  std::vector<LocatedHive> out;
+  for (const auto& file : evidence.loose_files()) {
+    std::error_code ec;
+    const auto status = std::filesystem::symlink_status(file.host_path, ec);
+    if (ec || !std::filesystem::is_regular_file(status)) continue;
+    const std::string name = file.host_path.filename().string();
+    if (is_log_name(name)) continue;
+    char magic[4] = {};
+    try {
+      const auto bytes = open_artifact(file);
+      if (bytes->read_at(0, magic, sizeof magic) != sizeof magic) continue;
+    } catch (const ArtifactError& e) {
+      errors.push_back(make_error(e, "open_failed"));
+      continue;
+    } catch (const std::exception& e) {
+      errors.push_back(make_error(file.display_path, "open_failed", e.what()));
+      continue;
+    }
+    if (std::string_view(magic, 4) != "regf") continue;
+    LocatedHive h;
+    h.file.file = file;
+    h.file.logs = registry::logs_beside(file.host_path);
+    h.kind = registry::kind_from_name(name);
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+}  // namespace sqltriage::pipeline::registry_scan

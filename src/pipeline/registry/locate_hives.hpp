@@ -1,0 +1,43 @@
+// Internal to the registry scan: which hive files an evidence argument holds, in the order
+// they are read, and whose profile each user hive belongs to.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "artifacts/registry/extract.hpp"
+#include "artifacts/registry/open_hive.hpp"
+#include "sqltriage/evidence.hpp"
+
+namespace sqltriage::pipeline::registry_scan {
+
+struct LocatedHive {
+  registry::HiveFile file;
+  /// From the location or file name; HiveKind::other when the name does not say (the scan
+  /// then asks the hive's root keys).
+  registry::HiveKind kind = registry::HiveKind::other;
+  /// User hives: the profile's SID from ProfileList ("" when unknown) and the profile folder
+  /// ("C:\Users\jdoe").
+  std::string user_sid;
+  std::string profile;
+};
+
+/// An evidence root or image: SYSTEM, SOFTWARE, SAM, SECURITY (System32\config) and
+/// Amcache.hve, those present, in that order.
+std::vector<LocatedHive> locate_machine_hives(const Evidence& evidence);
+
+/// NTUSER.DAT and UsrClass.dat of every profile, sorted by profile folder: the folders of
+/// C:\Users and every ProfileList ProfileImagePath (%SystemDrive%, %SystemRoot% and %windir%
+/// expanded), matched to their SIDs. `profile_paths` is ProfileList as read from SOFTWARE
+/// ({SID, ProfileImagePath}).
+std::vector<LocatedHive> locate_user_hives(
+    const Evidence& evidence,
+    const std::vector<std::pair<std::string, std::string>>& profile_paths);
+
+/// A folder or file evidence: every loose file that starts with "regf" and is not a
+/// transaction log (.LOG, .LOG1, .LOG2), with its logs beside it. Files that cannot be read
+/// become "open_failed" errors.
+std::vector<LocatedHive> locate_loose_hives(const Evidence& evidence,
+                                            std::vector<ErrorEntry>& errors);
+
+}  // namespace sqltriage::pipeline::registry_scan
