@@ -31,19 +31,35 @@ std::optional<ArtifactFile> DirectoryEvidence::resolve(std::string_view windows_
   return ArtifactFile{display_of(windows_root_, *host), *host, {}};
 }
 
-std::vector<ArtifactFile> DirectoryEvidence::list(std::string_view windows_dir) const {
-  std::vector<ArtifactFile> out;
+namespace {
+
+/// The entries of the host folder a Windows folder resolves to (none when absent or
+/// unreadable), for list() and folders().
+std::vector<std::filesystem::directory_entry> entries_of(const std::filesystem::path& root,
+                                                         std::string_view windows_dir) {
+  std::vector<std::filesystem::directory_entry> out;
   auto parts = split_windows_path(windows_dir);
   if (!parts) return out;
-  auto host = resolve_case_insensitive(windows_root_, *parts);
+  auto host = resolve_case_insensitive(root, *parts);
   if (!host) return out;
   std::error_code ec;
   std::filesystem::directory_iterator it(*host, ec);
   if (ec) return out;
   for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
     if (ec) break;
-    if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
-    out.push_back({display_of(windows_root_, it->path()), it->path(), {}});
+    out.push_back(*it);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<ArtifactFile> DirectoryEvidence::list(std::string_view windows_dir) const {
+  std::vector<ArtifactFile> out;
+  for (const auto& entry : entries_of(windows_root_, windows_dir)) {
+    std::error_code ec;
+    if (!entry.is_regular_file(ec) || entry.is_symlink(ec)) continue;
+    out.push_back({display_of(windows_root_, entry.path()), entry.path(), {}});
   }
   std::sort(out.begin(), out.end(),
             [](const ArtifactFile& a, const ArtifactFile& b) { return a.host_path < b.host_path; });
@@ -52,16 +68,10 @@ std::vector<ArtifactFile> DirectoryEvidence::list(std::string_view windows_dir) 
 
 std::vector<std::string> DirectoryEvidence::folders(std::string_view windows_dir) const {
   std::vector<std::string> out;
-  auto parts = split_windows_path(windows_dir);
-  if (!parts) return out;
-  auto host = resolve_case_insensitive(windows_root_, *parts);
-  if (!host) return out;
-  std::error_code ec;
-  std::filesystem::directory_iterator it(*host, ec);
-  if (ec) return out;
-  for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    if (ec) break;
-    if (it->is_directory(ec) && !it->is_symlink(ec)) out.push_back(it->path().filename().string());
+  for (const auto& entry : entries_of(windows_root_, windows_dir)) {
+    std::error_code ec;
+    if (entry.is_directory(ec) && !entry.is_symlink(ec))
+      out.push_back(entry.path().filename().string());
   }
   std::sort(out.begin(), out.end());
   return out;

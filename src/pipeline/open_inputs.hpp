@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sqltriage/evidence.hpp"
+#include "sqltriage/evtx_scan.hpp"  // ScanOutcome
 #include "sqltriage/finding.hpp"
 #include "sqltriage/output.hpp"
 
@@ -19,5 +20,18 @@ std::vector<std::unique_ptr<Evidence>> open_inputs(const std::vector<std::filesy
                                                    const EvidenceOptions& options,
                                                    DocumentHeader& header,
                                                    std::vector<ErrorEntry>& errors);
+
+/// Writes an error entry to `sink` and counts it in `outcome`.
+inline void emit_counted(FindingSink& sink, ScanOutcome& outcome, const ErrorEntry& e) {
+  sink.error(e);
+  ++outcome.stats.errors;
+}
+
+/// Writes a finding to `sink` and counts it in `outcome` (findings, highest severity).
+inline void emit_counted(FindingSink& sink, ScanOutcome& outcome, const Finding& f) {
+  sink.finding(f);
+  ++outcome.stats.findings;
+  if (f.severity > outcome.max_severity) outcome.max_severity = f.severity;
+}
 
 }  // namespace sqltriage::pipeline

@@ -93,15 +93,8 @@ class PeScan {
   }
 
  private:
-  void emit(const ErrorEntry& e) {
-    sink_.error(e);
-    ++outcome_.stats.errors;
-  }
-  void emit(const Finding& f) {
-    sink_.finding(f);
-    ++outcome_.stats.findings;
-    outcome_.max_severity = std::max(outcome_.max_severity, f.severity);
-  }
+  void emit(const ErrorEntry& e) { pipeline::emit_counted(sink_, outcome_, e); }
+  void emit(const Finding& f) { pipeline::emit_counted(sink_, outcome_, f); }
 
   void run_queries() {
     for (const auto& [field, value] : queries_) {

@@ -79,16 +79,11 @@ class RegistryScan {
   }
 
  private:
-  void emit(const ErrorEntry& e) {
-    sink_.error(e);
-    ++outcome_.stats.errors;
-  }
+  void emit(const ErrorEntry& e) { pipeline::emit_counted(sink_, outcome_, e); }
   void emit(Finding f) {
     checks::apply_registry_checks(f, checks_);
     ++outcome_.stats.records;
-    sink_.finding(f);
-    ++outcome_.stats.findings;
-    outcome_.max_severity = std::max(outcome_.max_severity, f.severity);
+    pipeline::emit_counted(sink_, outcome_, f);
   }
   void flush(std::vector<ErrorEntry>& errors) {
     for (const auto& e : errors) emit(e);
