@@ -19,7 +19,7 @@ rm -rf "$disk" "$programs" "$hives"
 # The dropped program: a Windows program with the scenario's version info, signed.
 tests/fixtures/pe/make_pes.sh "$programs" >/dev/null
 # The server's hives and task files (service SQLServerUpdate, ShimCache, BAM, accounts).
-/usr/bin/python3 tests/fixtures/registry/make_sample_hives.py "$hives"
+/usr/bin/python3 tests/fixtures/registry/make_sample_hives.py "$hives" "$programs/sample-sqlserver.exe"
 build/release/tests/fixtures/ntfsgen sample "$disk" --sqlserver "$programs/sample-sqlserver.exe" \
   --tree "$hives" >/dev/null
 

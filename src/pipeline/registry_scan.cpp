@@ -102,7 +102,7 @@ class RegistryScan {
       flush(errors);
       return;
     }
-    const auto machine = pipeline::registry_scan::locate_machine_hives(ev);
+    const auto machine = pipeline::registry_scan::locate_machine_hives(ev, errors);
     // Names for SIDs; errors about hives this scan opens itself are reported once, by it.
     std::vector<ErrorEntry> name_errors;
     const AccountNames accounts = AccountNames::from_evidence(ev, name_errors);

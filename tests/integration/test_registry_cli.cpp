@@ -177,7 +177,30 @@ TEST_CASE("registry on the sample hives: the dropped program's service, ShimCach
       CHECK(f.at("data").at("UserSid") == "S-1-5-21-3623811015-3361044348-30300820-500");
     }
   CHECK(user_run);
+
+  // Amcache saw the program run.
+  bool amcache = false;
+  for (const auto& f : of_type(doc, "registry.amcache"))
+    if (f.at("data").at("Path") == "c:\\programdata\\sqlserver.exe") {
+      amcache = true;
+      CHECK(check_ids(f).count("execution_of_target") == 1);
+    }
+  CHECK(amcache);
   CHECK(doc.at("errors").empty());
+}
+
+TEST_CASE("registry names the hives an evidence root lacks", "[registry][cli][bad-input]") {
+  TempDir root;
+  fs::create_directories(root.path() / "Windows/System32/config");
+  const Json doc = registry(q(root.path()), 3);
+  std::set<std::string> missing;
+  for (const auto& e : doc.at("errors"))
+    if (e.at("code") == "missing") missing.insert(e.at("artifact").at("path"));
+  CHECK(missing == std::set<std::string>{"C:\\Windows\\AppCompat\\Programs\\Amcache.hve",
+                                         "C:\\Windows\\System32\\config\\SAM",
+                                         "C:\\Windows\\System32\\config\\SECURITY",
+                                         "C:\\Windows\\System32\\config\\SOFTWARE",
+                                         "C:\\Windows\\System32\\config\\SYSTEM"});
 }
 
 TEST_CASE("registry reads the same hives inside an NTFS disk image", "[registry][cli]") {

@@ -25,10 +25,11 @@ bool is_log_name(const std::string& name) {
   return false;
 }
 
-void add_hive(const Evidence& evidence, std::vector<LocatedHive>& out, const std::string& path,
+/// Adds the hive at `path` when the evidence has it; returns whether it did.
+bool add_hive(const Evidence& evidence, std::vector<LocatedHive>& out, const std::string& path,
               HiveKind kind, const std::string& sid = {}, const std::string& profile = {}) {
   auto file = evidence.resolve(path);
-  if (!file) return;
+  if (!file) return false;
   LocatedHive h;
   h.file.logs = registry::logs_beside(evidence, *file);
   h.file.file = std::move(*file);
@@ -36,17 +37,23 @@ void add_hive(const Evidence& evidence, std::vector<LocatedHive>& out, const std
   h.user_sid = sid;
   h.profile = profile;
   out.push_back(std::move(h));
+  return true;
 }
 
 }  // namespace
 
-std::vector<LocatedHive> locate_machine_hives(const Evidence& evidence) {
+std::vector<LocatedHive> locate_machine_hives(const Evidence& evidence,
+                                              std::vector<ErrorEntry>& errors) {
+  static const std::pair<const char*, HiveKind> kHives[] = {
+      {"C:\\Windows\\System32\\config\\SYSTEM", HiveKind::system},
+      {"C:\\Windows\\System32\\config\\SOFTWARE", HiveKind::software},
+      {"C:\\Windows\\System32\\config\\SAM", HiveKind::sam},
+      {"C:\\Windows\\System32\\config\\SECURITY", HiveKind::security},
+      {"C:\\Windows\\AppCompat\\Programs\\Amcache.hve", HiveKind::amcache}};
   std::vector<LocatedHive> out;
-  add_hive(evidence, out, "C:\\Windows\\System32\\config\\SYSTEM", HiveKind::system);
-  add_hive(evidence, out, "C:\\Windows\\System32\\config\\SOFTWARE", HiveKind::software);
-  add_hive(evidence, out, "C:\\Windows\\System32\\config\\SAM", HiveKind::sam);
-  add_hive(evidence, out, "C:\\Windows\\System32\\config\\SECURITY", HiveKind::security);
-  add_hive(evidence, out, "C:\\Windows\\AppCompat\\Programs\\Amcache.hve", HiveKind::amcache);
+  for (const auto& [path, kind] : kHives)
+    if (!add_hive(evidence, out, path, kind))
+      errors.push_back(make_error(path, "missing", "not present in the evidence"));
   return out;
 }
 

@@ -23,8 +23,9 @@ struct LocatedHive {
 };
 
 /// An evidence root or image: SYSTEM, SOFTWARE, SAM, SECURITY (System32\config) and
-/// Amcache.hve, those present, in that order.
-std::vector<LocatedHive> locate_machine_hives(const Evidence& evidence);
+/// Amcache.hve, those present, in that order; each one absent is a "missing" error.
+std::vector<LocatedHive> locate_machine_hives(const Evidence& evidence,
+                                              std::vector<ErrorEntry>& errors);
 
 /// NTUSER.DAT and UsrClass.dat of every profile, sorted by profile folder: the folders of
 /// C:\Users and every ProfileList ProfileImagePath (%SystemDrive%, %SystemRoot% and %windir%
