@@ -13,6 +13,17 @@ pkg_check_modules(YARA REQUIRED IMPORTED_TARGET yara)
 pkg_check_modules(PUGIXML REQUIRED IMPORTED_TARGET pugixml)
 pkg_check_modules(LIBBFIO REQUIRED IMPORTED_TARGET libbfio)
 pkg_check_modules(LIBSCCA REQUIRED IMPORTED_TARGET libscca)  # Windows Prefetch files
+# The libyal libraries, in the one order every binary links them. Each .so carries its own
+# copy of the libyal helpers it uses (libcdata, libfdata, libfcache, libuna, libfwnt, ...)
+# and exports them, so the dynamic linker binds each call to the copy of the first .so in
+# this order that defines the function. The copies differ between releases, so the order
+# changes behaviour: with libevtx 20181227 first, libregf 20201007 reads every big-data value
+# (ShimCache on a real SYSTEM) as empty; with libscca before libevtx, libevtx loses records.
+# This order is the one the whole suite passes with; tests/integration/test_registry_cli.cpp
+# checks a big-data value through the binary, the evtx tests libevtx's records.
+add_library(sqltriage_libyal INTERFACE)
+target_link_libraries(sqltriage_libyal INTERFACE PkgConfig::LIBFSNTFS PkgConfig::LIBFWNT
+                      PkgConfig::LIBREGF PkgConfig::LIBBFIO PkgConfig::LIBEVTX PkgConfig::LIBSCCA)
 find_package(ZLIB REQUIRED)
 find_package(SQLite3 REQUIRED)  # NSRL RDS v3 hash sets
 # libfuzzy (ssdeep) and libtlsh ship no .pc and no CMake config.

@@ -47,9 +47,12 @@ ScanOutcome scan_registry(const RegistryScanOptions& options, const std::string&
 /// `sqltriage registry replay`: replays `hive` (a host file) with `logs` (when empty, the
 /// files beside it named <hive>.LOG1, .LOG2 and .LOG, any case) and writes the result to
 /// `output`, a new file (an existing file is refused, and so is the hive or a log itself).
-/// Emits one registry.dirty_hive finding describing the replay, and the replay's errors.
-/// Throws EvidenceError (exit code 3) when the hive cannot be read or its base block is
-/// unusable, and std::invalid_argument (usage) when `output` exists or cannot be created.
+/// Emits one registry.dirty_hive finding describing the replay and the replay's errors (a
+/// log that is damaged, not a log, or another hive's; a result that is still not readable).
+/// A hive that cannot be read (not a regular file, missing, not "regf", shorter than its base
+/// block) gives a document with only its error and ScanOutcome::nothing_readable (exit 3),
+/// and nothing is written. Throws std::invalid_argument (usage) when `output` exists or
+/// cannot be created.
 ScanOutcome replay_hive_file(const std::filesystem::path& hive,
                              const std::vector<std::filesystem::path>& logs,
                              const std::filesystem::path& output, const std::string& command,

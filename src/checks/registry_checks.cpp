@@ -72,6 +72,13 @@ void check_target(Finding& f, const std::vector<std::string>& paths,
     if (is_persistence(f.type))
       f.add_check({"persistence_target", Severity::high, techniques(f),
                    "The " + what(f) + " starts the target " + which + ": " + p});
+    else if (f.type == "registry.shimcache")
+      f.add_check({"execution_of_target",
+                   Severity::high,
+                   {"T1204.002"},
+                   "The ShimCache names the target " + which + ": " + p +
+                       " (Windows saw the file; from Windows 10 on that alone does not prove "
+                       "it ran)"});
     else
       f.add_check({"execution_of_target",
                    Severity::high,

@@ -40,6 +40,7 @@ int run_replay(const RegistryArgs& args) {
     throw UsageError(e.what());
   }
   out.finish();
+  if (outcome.nothing_readable) return exit_code(true, outcome.max_severity, std::nullopt);
   spdlog::info("replayed {} into {} ({} errors)", args.replay_hive, args.replay_output,
                outcome.stats.errors);
   return kExitOk;

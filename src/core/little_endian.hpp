@@ -20,6 +20,11 @@ inline std::uint64_t le64(const std::uint8_t* p) {
 }
 
 /// "0x1f8": lower-case hex with a 0x prefix.
+/// Writes `v` little-endian into p[0..3].
+inline void put_le32(std::uint8_t* p, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+
 inline std::string hex_offset(std::uint64_t v) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));

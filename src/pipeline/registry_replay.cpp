@@ -5,10 +5,12 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include "artifacts/registry/open_hive.hpp"
 #include "artifacts/registry/replay.hpp"
+#include "pipeline/open_inputs.hpp"
 #include "sqltriage/byte_source.hpp"
 #include "sqltriage/error.hpp"
 #include "sqltriage/registry_scan.hpp"
@@ -20,6 +22,17 @@ namespace {
 struct FileClose {
   void operator()(std::FILE* f) const noexcept { std::fclose(f); }
 };
+
+/// Why `path` is not read (a FIFO would block, a folder is not a hive); "" for a regular file
+/// or a block device.
+std::string not_a_regular_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec) return "cannot be read: " + ec.message();
+  if (std::filesystem::is_regular_file(status) || std::filesystem::is_block_file(status)) return {};
+  if (std::filesystem::is_directory(status)) return "is a folder, not a hive file";
+  return "is not a regular file (a FIFO, socket or character device is not read)";
+}
 
 bool same_file(const std::filesystem::path& a, const std::filesystem::path& b) {
   std::error_code ec;
@@ -62,12 +75,35 @@ ScanOutcome replay_hive_file(const std::filesystem::path& hive,
   if (std::filesystem::exists(output, ec))
     throw std::invalid_argument(output.string() + ": exists; the output must be a new file");
 
+  DocumentHeader header;
+  header.command = command;
+  header.started = now_filetime();
+  ScanOutcome outcome;
+  std::vector<ErrorEntry> errors;
+  // Ends the document: the errors after the finding (if any), then the totals.
+  auto finish = [&] {
+    for (const auto& e : errors) pipeline::emit_counted(sink, outcome, e);
+    outcome.stats.elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    sink.end(outcome.stats);
+    return outcome;
+  };
+  // A hive that cannot be replayed still gets a document: its reason, exit code 3.
+  auto unreadable = [&](std::string detail, std::optional<std::uint64_t> offset) {
+    header.evidence.push_back({hive.string(), "unreadable", {}});
+    sink.begin(header);
+    errors.insert(errors.begin(),
+                  make_error(hive.string(), "open_failed", std::move(detail), offset));
+    outcome.nothing_readable = true;
+    return finish();
+  };
+
+  if (const std::string why = not_a_regular_file(hive); !why.empty()) return unreadable(why, {});
   std::shared_ptr<const ByteSource> bytes;
   try {
     bytes = open_host_file(hive);
   } catch (const std::system_error& e) {
-    throw EvidenceError(hive.string(),
-                        std::string("cannot be opened for reading: ") + e.code().message());
+    return unreadable(std::string("cannot be opened for reading: ") + e.code().message(), {});
   }
   std::vector<ArtifactFile> log_files;
   if (logs.empty()) {
@@ -76,8 +112,11 @@ ScanOutcome replay_hive_file(const std::filesystem::path& hive,
     for (const auto& log : logs) log_files.push_back(ArtifactFile{log.string(), log, {}});
   }
   std::vector<registry::LogFile> opened_logs;
-  std::vector<ErrorEntry> errors;
   for (const auto& log : log_files) {
+    if (const std::string why = not_a_regular_file(log.host_path); !why.empty()) {
+      errors.push_back(make_error(log.display_path, "open_failed", why));
+      continue;
+    }
     try {
       opened_logs.push_back(registry::LogFile{log.display_path, open_artifact(log)});
     } catch (const ArtifactError& e) {
@@ -88,19 +127,22 @@ ScanOutcome replay_hive_file(const std::filesystem::path& hive,
   try {
     replayed = registry::replay_logs(bytes, hive.string(), opened_logs);
   } catch (const ArtifactError& e) {
-    throw EvidenceError(
-        hive.string(),
-        e.offset() ? e.detail() + " (offset " + std::to_string(*e.offset()) + ")" : e.detail());
+    return unreadable(e.detail(), e.offset());
   }
   for (auto& e : replayed.report.errors) errors.push_back(std::move(e));
   replayed.report.errors.clear();
+  // Say so when the result is still not a readable hive (truncated, damaged beyond the logs).
+  try {
+    const registry::Hive check = registry::Hive::open(replayed.bytes, output.string());
+    for (const auto& e : check.repairs()) errors.push_back(e);
+  } catch (const ArtifactError& e) {
+    errors.push_back(make_error(hive.string(), "record",
+                                "the replayed hive is not readable either: " + e.detail(),
+                                e.offset()));
+  }
   write_new_file(*replayed.bytes, output);
 
-  DocumentHeader header;
-  header.command = command;
-  header.started = now_filetime();
   header.evidence.push_back({hive.string(), "file", {}});
-  ScanOutcome outcome;
   sink.begin(header);
   // The finding describes the replay; its shape is that of the scan's registry.dirty_hive.
   const auto& report = replayed.report;
@@ -111,17 +153,9 @@ ScanOutcome replay_hive_file(const std::filesystem::path& hive,
   if (!replayed.report.replayed)
     f.summary = hive.string() + ": nothing to replay; written as stored";
   f.summary += " -> " + output.string();
-  sink.finding(f);
-  ++outcome.stats.findings;
+  pipeline::emit_counted(sink, outcome, f);
   ++outcome.stats.files;
-  for (const auto& e : errors) {
-    sink.error(e);
-    ++outcome.stats.errors;
-  }
-  outcome.stats.elapsed_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  sink.end(outcome.stats);
-  return outcome;
+  return finish();
 }
 
 }  // namespace sqltriage

@@ -7,8 +7,11 @@
 // reads the SAM.
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -294,4 +297,139 @@ TEST_CASE("registry reports damaged hives with file and offset and reads the res
   TempDir only_bad;
   fs::copy_file(dir / "yarp_TruncatedHive", only_bad.path() / "SYSTEM");
   registry(q(only_bad.path() / "SYSTEM"), 3);
+}
+
+TEST_CASE("registry reads big-data values through the binary as through the library",
+          "[registry][cli]") {
+  // A real ShimCache value is larger than one cell (a "db" big-data value). Read through the
+  // built binary, the result depends on which libyal helper copies the dynamic linker binds
+  // (cmake/Dependencies.cmake): the count must equal RegRipper's for the current control set.
+  SQLTRIAGE_REQUIRE_CORPUS(hive, "registry/regipy_SYSTEM");
+  if (!tool_or_skip("regripper")) return;
+  const auto rip = run("regripper -r " + q(hive) + " -p appcompatcache");
+  REQUIRE(rip.exit_code == 0);
+  std::size_t expected = 0;
+  std::istringstream lines(rip.out);
+  for (std::string line; std::getline(lines, line);)
+    if (line.size() > 3 && line[1] == ':' && line[2] == '\\') ++expected;
+  REQUIRE(expected > 100);
+  const Json doc = registry(q(hive));
+  std::size_t current = 0;
+  for (const auto& f : of_type(doc, "registry.shimcache"))
+    if (f.at("data").at("ControlSet") == "ControlSet001") ++current;
+  CHECK(current == expected);
+  for (const auto& e : doc.at("errors"))
+    CHECK(e.at("message").get<std::string>().find("AppCompatCache") == std::string::npos);
+}
+
+namespace {
+
+std::vector<unsigned char> read_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_bytes(const fs::path& p, const std::vector<unsigned char>& b) {
+  std::ofstream(p, std::ios::binary)
+      .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+}
+
+std::uint32_t le32_at(const std::vector<unsigned char>& b, std::size_t at) {
+  return std::uint32_t{b[at]} | std::uint32_t{b[at + 1]} << 8 | std::uint32_t{b[at + 2]} << 16 |
+         std::uint32_t{b[at + 3]} << 24;
+}
+
+void put32_at(std::vector<unsigned char>& b, std::size_t at, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) b[at + i] = static_cast<unsigned char>(v >> (8 * i));
+}
+
+std::size_t accounts_in(const Json& doc) { return of_type(doc, "registry.account").size(); }
+
+bool has_error(const Json& doc, const std::string& text, std::optional<std::uint64_t> offset) {
+  for (const auto& e : doc.at("errors"))
+    if (e.at("message").get<std::string>().find(text) != std::string::npos &&
+        (!offset ||
+         (e.at("artifact").contains("offset") && e.at("artifact").at("offset") == *offset)))
+      return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("registry survives a subkey list that lists itself", "[registry][cli][bad-input]") {
+  // libregf follows index-root lists recursively: one that names itself overflowed the stack.
+  SQLTRIAGE_REQUIRE_CORPUS(sam, "registry/velo_SAM");
+  TempDir dir;
+  auto b = read_bytes(sam);
+  const std::size_t root = 0x1000 + le32_at(b, 0x24);
+  const std::uint32_t list = le32_at(b, root + 4 + 0x1C);
+  const std::size_t cell = 0x1000 + list;
+  b[cell + 4] = 'r';
+  b[cell + 5] = 'i';
+  b[cell + 6] = 1;
+  b[cell + 7] = 0;
+  put32_at(b, cell + 8, list);
+  fs::create_directories(dir.path() / "crafted");
+  write_bytes(dir.path() / "crafted/SAM", b);
+  fs::copy_file(sam, dir.path() / "SAM");  // a sound hive beside it is still read
+  const Json doc = registry(q(dir.path()));
+  CHECK(has_error(doc, "points to the list itself", cell));
+  CHECK(accounts_in(doc) > 0);
+}
+
+TEST_CASE("registry refuses another hive's transaction log", "[registry][cli][bad-input]") {
+  SQLTRIAGE_REQUIRE_CORPUS(dir, "registry");
+  TempDir work;
+  fs::copy_file(dir / "velo_SAM", work.path() / "SAM");
+  const Json clean = registry(q(work.path() / "SAM"));
+  fs::copy_file(dir / "regipy_SYSTEM_B/SYSTEM_B.LOG1", work.path() / "SAM.LOG1");
+  const Json doc = registry(q(work.path() / "SAM"));
+  CHECK(has_error(doc, "belongs to another hive", 48));
+  CHECK(accounts_in(doc) == accounts_in(clean));
+  CHECK(of_type(doc, "registry.dirty_hive").empty());
+}
+
+TEST_CASE("registry reads a hive whose base-block checksum or one hive-bin offset is wrong",
+          "[registry][cli][bad-input]") {
+  SQLTRIAGE_REQUIRE_CORPUS(sam, "registry/velo_SAM");
+  TempDir work;
+  const Json clean = registry(q(sam));
+  REQUIRE(accounts_in(clean) > 0);
+
+  auto b = read_bytes(sam);
+  b[508] ^= 0xFF;
+  fs::create_directories(work.path() / "sum");
+  write_bytes(work.path() / "sum/SAM", b);
+  const Json sum = registry(q(work.path() / "sum/SAM"));
+  CHECK(has_error(sum, "checksum", 508));
+  CHECK(accounts_in(sum) == accounts_in(clean));
+
+  b = read_bytes(sam);
+  const std::size_t second = 0x1000 + le32_at(b, 0x1000 + 8);
+  REQUIRE(std::string(b.begin() + static_cast<long>(second),
+                      b.begin() + static_cast<long>(second) + 4) == "hbin");
+  put32_at(b, second + 4, 0);
+  fs::create_directories(work.path() / "bin");
+  write_bytes(work.path() / "bin/SAM", b);
+  const Json bin = registry(q(work.path() / "bin/SAM"));
+  CHECK(has_error(bin, "records its offset as 0", second + 4));
+  CHECK(accounts_in(bin) == accounts_in(clean));
+}
+
+TEST_CASE("registry names files that only look like hives; replay refuses a FIFO",
+          "[registry][cli][bad-input]") {
+  TempDir work;
+  std::ofstream(work.path() / "SYSTEM", std::ios::binary) << std::string(5000, '\x5a');
+  std::ofstream(work.path() / "notes.txt") << "not evidence\n";
+  const Json doc = registry(q(work.path()), 3);
+  CHECK(has_error(doc, "not a registry hive", 0));
+  CHECK(doc.at("errors").size() == 1);  // notes.txt is simply not a hive: no error
+
+  const fs::path fifo = work.path() / "fifo" / "SAM";
+  fs::create_directories(fifo.parent_path());
+  REQUIRE(run("mkfifo " + q(fifo)).exit_code == 0);
+  const auto r = run_sqltriage("registry replay " + q(fifo) + " -o " + q(work.path() / "out"), 30);
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.find("not a regular file") != std::string::npos);
+  CHECK_FALSE(fs::exists(work.path() / "out"));
 }

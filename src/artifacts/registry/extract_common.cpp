@@ -29,14 +29,22 @@ std::string hex(const std::uint8_t* p, std::size_t n) {
 std::string registry_root(const HiveContext& hive) {
   const std::string user = hive.user_sid.empty() ? std::string("<unknown SID>") : hive.user_sid;
   switch (hive.kind) {
-    case HiveKind::system: return "HKLM\\SYSTEM";
-    case HiveKind::software: return "HKLM\\SOFTWARE";
-    case HiveKind::sam: return "HKLM\\SAM";
-    case HiveKind::security: return "HKLM\\SECURITY";
-    case HiveKind::ntuser: return "HKU\\" + user;
-    case HiveKind::usrclass: return "HKU\\" + user + "_Classes";
-    case HiveKind::amcache: return "Amcache";
-    case HiveKind::other: break;
+    case HiveKind::system:
+      return "HKLM\\SYSTEM";
+    case HiveKind::software:
+      return "HKLM\\SOFTWARE";
+    case HiveKind::sam:
+      return "HKLM\\SAM";
+    case HiveKind::security:
+      return "HKLM\\SECURITY";
+    case HiveKind::ntuser:
+      return "HKU\\" + user;
+    case HiveKind::usrclass:
+      return "HKU\\" + user + "_Classes";
+    case HiveKind::amcache:
+      return "Amcache";
+    case HiveKind::other:
+      break;
   }
   return "ROOT";
 }
@@ -49,14 +57,22 @@ nlohmann::ordered_json or_null(const std::string& text) {
 
 std::string_view to_string(HiveKind kind) {
   switch (kind) {
-    case HiveKind::system: return "SYSTEM";
-    case HiveKind::software: return "SOFTWARE";
-    case HiveKind::sam: return "SAM";
-    case HiveKind::security: return "SECURITY";
-    case HiveKind::ntuser: return "NTUSER.DAT";
-    case HiveKind::usrclass: return "UsrClass.dat";
-    case HiveKind::amcache: return "Amcache.hve";
-    case HiveKind::other: break;
+    case HiveKind::system:
+      return "SYSTEM";
+    case HiveKind::software:
+      return "SOFTWARE";
+    case HiveKind::sam:
+      return "SAM";
+    case HiveKind::security:
+      return "SECURITY";
+    case HiveKind::ntuser:
+      return "NTUSER.DAT";
+    case HiveKind::usrclass:
+      return "UsrClass.dat";
+    case HiveKind::amcache:
+      return "Amcache.hve";
+    case HiveKind::other:
+      break;
   }
   return "other";
 }

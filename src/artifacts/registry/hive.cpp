@@ -6,6 +6,7 @@
 
 #include "artifacts/libyal/bfio_source.hpp"
 #include "artifacts/registry/libregf_handles.hpp"
+#include "artifacts/registry/list_guard.hpp"
 #include "sqltriage/error.hpp"
 
 namespace sqltriage::registry {
@@ -14,6 +15,8 @@ namespace sqltriage::registry {
 /// handle is freed, hence the member order) and the hive's name.
 struct HiveState {
   std::string display_path;
+  std::uint64_t size = 0;           ///< bytes of the hive file
+  std::vector<ErrorEntry> repairs;  ///< subkey lists hidden from libregf (list_guard.hpp)
   libyal::BfioHandle bfio;
   RegfFileHandle file;
 };
@@ -22,9 +25,13 @@ namespace {
 
 [[noreturn]] void fail(const HiveState& hive, const std::string& what, const RegfError& error) {
   auto offset = error.reported_offset();
-  // libregf's hive-bin lookups report cell offsets, which count from the first hive bin
-  // (file offset 4096); errors name file offsets.
-  if (offset && error.message().find("hive_bins_list") != std::string::npos) *offset += 0x1000;
+  // libregf's cell lookups report cell offsets, which count from the first hive bin (file
+  // offset 4096); its other messages give file offsets. Errors name file offsets.
+  if (offset && error.root_cause().find("get_cell_at_offset") != std::string::npos)
+    *offset += 0x1000;
+  // An offset libregf reports past the end of the file is relative to something else; the
+  // message keeps it, the offset field names only places in the file.
+  if (offset && *offset > hive.size) offset.reset();
   throw ArtifactError(hive.display_path, what + ": " + error.root_cause(), offset);
 }
 
@@ -299,6 +306,15 @@ Hive Hive::open(std::shared_ptr<const ByteSource> source, std::string display_pa
   if (!source) throw ArtifactError(state->display_path, "no bytes to read");
   if (const std::string problem = check_layout(*source); !problem.empty())
     throw ArtifactError(state->display_path, problem, 0);
+  state->size = source->size();
+  try {
+    GuardedHive guarded = guard_subkey_lists(std::move(source));
+    source = std::move(guarded.bytes);
+    for (auto& r : guarded.repairs)
+      state->repairs.push_back(make_error(state->display_path, "record", r.message, r.offset));
+  } catch (const std::exception& e) {
+    throw ArtifactError(state->display_path, std::string("cannot be read: ") + e.what());
+  }
   try {
     state->bfio = libyal::make_bfio_handle(std::move(source));
   } catch (const std::exception& e) {
@@ -333,6 +349,8 @@ Hive::Hive(Hive&&) noexcept = default;
 Hive& Hive::operator=(Hive&&) noexcept = default;
 
 const std::string& Hive::display_path() const { return state_->display_path; }
+
+const std::vector<ErrorEntry>& Hive::repairs() const { return state_->repairs; }
 
 Key Hive::root() const {
   RegfError error;

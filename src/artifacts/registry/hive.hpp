@@ -15,6 +15,7 @@
 
 #include "sqltriage/byte_source.hpp"
 #include "sqltriage/filetime.hpp"
+#include "sqltriage/finding.hpp"
 
 namespace sqltriage::registry {
 
@@ -93,6 +94,10 @@ class Hive {
   static Hive open(std::shared_ptr<const ByteSource> source, std::string display_path);
 
   const std::string& display_path() const;
+  /// Subkey lists hidden from libregf because following them would recurse without end (an
+  /// index root listing itself or another index root; list_guard.hpp): one "record" error
+  /// each, naming the list's offset. The keys owning them read as having no subkeys.
+  const std::vector<ErrorEntry>& repairs() const;
   Key root() const;
   /// A key by path below the root key, without the root's own name ("Select",
   /// "Microsoft\Windows NT\CurrentVersion"; '\' separated, case-insensitive).

@@ -72,7 +72,7 @@ std::optional<OpenedHive> open_hive(const HiveFile& file, bool replay,
     // Hive::open below names the problem.
   }
   const bool header_dirty = primary != secondary;
-  if (replay && (header_dirty || !file.logs.empty())) {
+  if (replay) {  // also for a clean hive: its base block checksum may need recomputing
     std::vector<LogFile> logs;
     for (const auto& log : file.logs) {
       try {
@@ -97,6 +97,7 @@ std::optional<OpenedHive> open_hive(const HiveFile& file, bool replay,
   try {
     OpenedHive opened{Hive::open(bytes, file.file.display_path), header_dirty, report, primary,
                       secondary};
+    for (const auto& e : opened.hive.repairs()) errors.push_back(e);
     if (report) opened.dirty = opened.dirty || report->dirty;
     return opened;
   } catch (const ArtifactError& e) {
@@ -138,6 +139,9 @@ Finding dirty_hive_finding(const std::string& display_path, bool dirty, std::uin
                 std::to_string(std::count_if(r->logs.begin(), r->logs.end(),
                                              [](const LogUse& l) { return l.applied > 0; })) +
                 " transaction log(s), " + std::to_string(r->pages_changed) + " page(s) changed";
+  } else if (!r->base_block_valid) {
+    f.summary = display_path + ": base block checksum wrong; read with the checksum recomputed" +
+                " (no transaction log entry to apply)";
   } else {
     f.summary = display_path + " is dirty (sequence numbers " + std::to_string(primary) + " and " +
                 std::to_string(secondary) +

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "artifacts/registry/accounts/account_sources.hpp"
 #include "core/ascii.hpp"
@@ -85,16 +86,32 @@ std::vector<LocatedHive> locate_user_hives(
 std::vector<LocatedHive> locate_loose_hives(const Evidence& evidence,
                                             std::vector<ErrorEntry>& errors) {
   std::vector<LocatedHive> out;
+  const bool single = evidence.kind() == "file";
   for (const auto& file : evidence.loose_files()) {
-    std::error_code ec;
-    const auto status = std::filesystem::symlink_status(file.host_path, ec);
-    if (ec || !std::filesystem::is_regular_file(status)) continue;
     const std::string name = file.host_path.filename().string();
     if (is_log_name(name)) continue;
+    const std::string lower_name = ascii_lower(name);
+    const bool prefetch = lower_name.size() > 3 && lower_name.ends_with(".pf");
+    // A file named like a hive, or the one file given, must be a hive: say why it is not.
+    const bool must_be_hive =
+        !prefetch && (single || registry::kind_from_name(name) != registry::HiveKind::other);
+    auto refuse = [&](std::string why, std::optional<std::uint64_t> offset) {
+      if (must_be_hive) errors.push_back(make_error(file.display_path, "open_failed", why, offset));
+    };
+    std::error_code ec;
+    const auto status = std::filesystem::symlink_status(file.host_path, ec);
+    if (ec || !std::filesystem::is_regular_file(status)) {
+      refuse(std::filesystem::is_symlink(status) ? "a symbolic link (links are not followed)"
+             : std::filesystem::is_directory(status)
+                 ? "a folder, not a hive file"
+                 : "not a regular file (a FIFO, socket or device is not read)",
+             std::nullopt);
+      continue;
+    }
     char magic[4] = {};
+    std::size_t got = 0;
     try {
-      const auto bytes = open_artifact(file);
-      if (bytes->read_at(0, magic, sizeof magic) != sizeof magic) continue;
+      got = open_artifact(file)->read_at(0, magic, sizeof magic);
     } catch (const ArtifactError& e) {
       errors.push_back(make_error(e, "open_failed"));
       continue;
@@ -102,7 +119,13 @@ std::vector<LocatedHive> locate_loose_hives(const Evidence& evidence,
       errors.push_back(make_error(file.display_path, "open_failed", e.what()));
       continue;
     }
-    if (std::string_view(magic, 4) != "regf") continue;
+    if (got != sizeof magic || std::string_view(magic, 4) != "regf") {
+      refuse(got == 0 ? "empty (0 bytes): not a registry hive"
+                      : "not a registry hive (no \"regf\" signature at offset 0)" +
+                            std::string(single ? " nor a prefetch file (.pf)" : ""),
+             0);
+      continue;
+    }
     LocatedHive h;
     h.file.file = file;
     h.file.logs = registry::logs_beside(file.host_path);

@@ -36,8 +36,9 @@ std::vector<LocatedHive> locate_user_hives(
     const std::vector<std::pair<std::string, std::string>>& profile_paths);
 
 /// A folder or file evidence: every loose file that starts with "regf" and is not a
-/// transaction log (.LOG, .LOG1, .LOG2), with its logs beside it. Files that cannot be read
-/// become "open_failed" errors.
+/// transaction log (.LOG, .LOG1, .LOG2), with its logs beside it. Files that cannot be read,
+/// and files that are not hives although named like one (SYSTEM, NTUSER.DAT, ...) or given
+/// alone (and not .pf), become "open_failed" errors.
 std::vector<LocatedHive> locate_loose_hives(const Evidence& evidence,
                                             std::vector<ErrorEntry>& errors);
 

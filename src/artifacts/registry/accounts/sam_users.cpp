@@ -52,7 +52,13 @@ std::string v_string(const std::vector<std::uint8_t>& v, unsigned index) {
 
 void read_sam_users(const HiveContext& sam, Sink& sink) {
   const auto account = find_key(sam, "SAM\\Domains\\Account", sink);
-  if (!account) return;
+  if (!account) {
+    // Every SAM has it; without it (a damaged or looping key tree) no account can be read.
+    sink.errors.push_back(make_error(sam.hive.display_path(), "record",
+                                     "no key SAM\\Domains\\Account: the hive's key tree is "
+                                     "damaged or this is not a SAM; no local account is read"));
+    return;
+  }
   accounts::Errors errors;
   const accounts::SamAccounts known = accounts::read_sam(sam.hive, errors);
   for (auto& e : errors) sink.errors.push_back(std::move(e));

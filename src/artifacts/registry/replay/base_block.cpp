@@ -6,15 +6,6 @@
 
 namespace sqltriage::registry::replay {
 
-namespace {
-void put32(std::uint8_t* p, std::uint32_t v) {
-  p[0] = static_cast<std::uint8_t>(v);
-  p[1] = static_cast<std::uint8_t>(v >> 8);
-  p[2] = static_cast<std::uint8_t>(v >> 16);
-  p[3] = static_cast<std::uint8_t>(v >> 24);
-}
-}  // namespace
-
 std::uint32_t base_block_checksum(const std::uint8_t* block) {
   std::uint32_t sum = 0;
   for (std::size_t i = 0; i < kChecksumOffset; i += 4) sum ^= le32(block + i);
@@ -47,13 +38,13 @@ void rewrite_base_block(std::vector<std::uint8_t>& block, std::uint32_t sequence
                         std::uint32_t flags) {
   block.resize(kBaseBlockSize, 0);
   std::uint8_t* p = block.data();
-  put32(p + 4, sequence);
-  put32(p + 8, sequence);
-  put32(p + 28, kFileTypePrimary);
-  put32(p + 36, root_cell);
-  put32(p + 40, hive_bins_data_size);
-  put32(p + 144, (le32(p + 144) & ~1U) | (flags & 1U));
-  put32(p + kChecksumOffset, base_block_checksum(p));
+  put_le32(p + 4, sequence);
+  put_le32(p + 8, sequence);
+  put_le32(p + 28, kFileTypePrimary);
+  put_le32(p + 36, root_cell);
+  put_le32(p + 40, hive_bins_data_size);
+  put_le32(p + 144, (le32(p + 144) & ~1U) | (flags & 1U));
+  put_le32(p + kChecksumOffset, base_block_checksum(p));
 }
 
 }  // namespace sqltriage::registry::replay

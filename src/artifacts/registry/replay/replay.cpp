@@ -8,6 +8,7 @@
 #include "artifacts/registry/replay/base_block.hpp"
 #include "artifacts/registry/replay/log_formats.hpp"
 #include "artifacts/registry/replay/overlay_source.hpp"
+#include "core/ascii.hpp"
 #include "core/little_endian.hpp"
 #include "sqltriage/error.hpp"
 
@@ -98,6 +99,44 @@ std::uint64_t hive_written_time(const ByteSource& hive, const BaseBlock& base) {
   return 0;
 }
 
+/// Offset and size of the base block's file name: the last characters of the hive's path,
+/// UTF-16LE ("\\SystemRoot\\System32\\Config\\SAM"); a log's base block copies its hive's.
+constexpr std::size_t kFileNameOffset = 48;
+constexpr std::size_t kFileNameSize = 64;
+
+std::string hive_name(const BaseBlock& b) {
+  std::string name;
+  for (std::size_t i = kFileNameOffset; i + 1 < kFileNameOffset + kFileNameSize; i += 2) {
+    const std::uint16_t unit = le16(b.bytes.data() + i);
+    if (unit == 0) break;
+    name.push_back(unit < 0x80 ? static_cast<char>(unit) : '?');
+  }
+  return name;
+}
+
+/// Whether a log was written for this hive: both base blocks name the same file (ASCII case
+/// ignored), or one of them names none.
+bool same_hive(const BaseBlock& hive, const BaseBlock& log) {
+  if (hive.bytes.size() < kFileNameOffset + kFileNameSize ||
+      log.bytes.size() < kFileNameOffset + kFileNameSize)
+    return true;
+  const std::string a = ascii_lower(hive_name(hive));
+  const std::string b = ascii_lower(hive_name(log));
+  return a.empty() || b.empty() || a == b;
+}
+
+/// A new-format log whose base block is sound but which holds no valid entry: silent when the
+/// space after the base block is zeros (a log Windows reset), an error otherwise.
+void report_no_entry(const LogFile& log, std::vector<ErrorEntry>& errors) {
+  std::array<std::uint8_t, 4> head{};
+  const std::size_t n = log.bytes->read_at(kLogBaseBlockSize, head.data(), head.size());
+  if (n == 0 || all_zero(head.data(), n)) return;
+  errors.push_back(make_error(log.display_path, "record",
+                              "no valid log entry at offset 512 (no \"HvLE\" entry whose sizes "
+                              "and hashes check out); nothing in this log is applied",
+                              kLogBaseBlockSize));
+}
+
 }  // namespace
 
 ReplayedHive replay_logs(std::shared_ptr<const ByteSource> hive, const std::string& display_path,
@@ -133,6 +172,15 @@ ReplayedHive replay_logs(std::shared_ptr<const ByteSource> hive, const std::stri
     LogUse use;
     use.display_path = logs[i].display_path;
     auto log_base = read_log_base_block(logs[i], use, r.errors);
+    if (log_base && !same_hive(base, *log_base)) {
+      r.errors.push_back(make_error(logs[i].display_path, "open_failed",
+                                    "belongs to another hive: its base block names \"" +
+                                        hive_name(*log_base) + "\", the hive's names \"" +
+                                        hive_name(base) + "\"; log not used",
+                                    kFileNameOffset));
+      use.format = "invalid";
+      log_base.reset();
+    }
     if (log_base) {
       ReadLog rl;
       rl.index = i;
@@ -140,6 +188,7 @@ ReplayedHive replay_logs(std::shared_ptr<const ByteSource> hive, const std::stri
       if (rl.base.file_type == kFileTypeNewLog) {
         rl.entries = read_new_log(*logs[i].bytes, rl.base, logs[i].display_path, r.errors);
         use.entries = rl.entries.size();
+        if (rl.entries.empty()) report_no_entry(logs[i], r.errors);
         if (!rl.entries.empty()) {
           use.first_sequence = rl.entries.front().sequence;
           use.last_sequence = rl.entries.back().sequence;
@@ -217,6 +266,22 @@ ReplayedHive replay_logs(std::shared_ptr<const ByteSource> hive, const std::stri
     }
   }
 
+  if (!last_sequence && !base.checksum_ok()) {
+    // Nothing to replay but the base block's checksum is wrong: libregf refuses such a hive,
+    // Windows would recover it. Present it with the checksum recomputed, and say so.
+    r.errors.push_back(make_error(display_path, "record",
+                                  "base block checksum " + hex_offset(base.stored_checksum) +
+                                      " does not match the computed " +
+                                      hex_offset(base.computed_checksum) +
+                                      "; the hive is read with the checksum recomputed",
+                                  kChecksumOffset));
+    std::vector<std::uint8_t> fixed = base.bytes;
+    put_le32(fixed.data() + kChecksumOffset, base.computed_checksum);
+    std::vector<std::shared_ptr<const ByteSource>> none;
+    out.bytes = std::make_shared<OverlaySource>(std::move(hive), std::move(fixed), hive_size,
+                                                std::move(none), map);
+    return out;
+  }
   if (!last_sequence) {
     out.bytes = std::move(hive);
     return out;
