@@ -4,7 +4,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -79,19 +78,12 @@ class MftScan {
       : opt_(opt), sink_(sink), targets_(opt.targets) {}
 
   ScanOutcome run(const std::string& command) {
-    const auto t0 = std::chrono::steady_clock::now();
-    DocumentHeader header;
-    header.command = command;
-    header.started = now_filetime();
-    std::vector<ErrorEntry> early;
-    const auto evidence = pipeline::open_inputs(opt_.inputs, opt_.evidence, header, early);
-    sink_.begin(header);
-    for (const auto& e : early) emit_error(e);
-    for (const auto& ev : evidence) scan_evidence(*ev);
-    outcome_.stats.elapsed_s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    outcome_.nothing_readable = evidence.empty() || !anything_read_;
-    sink_.end(outcome_.stats);
+    const auto run = pipeline::start_run(command, opt_.inputs, opt_.evidence);
+    sink_.begin(run.header);
+    for (const auto& e : run.early) emit_error(e);
+    for (const auto& ev : run.evidence) scan_evidence(*ev);
+    outcome_.nothing_readable = run.evidence.empty() || !anything_read_;
+    pipeline::finish_run(run, sink_, outcome_);
     return outcome_;
   }
 

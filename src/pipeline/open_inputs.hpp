@@ -1,12 +1,16 @@
-// Internal to the scans: opening the evidence arguments of a run.
+// Internal to the scans: what every run does — open the evidence arguments, start and end the
+// document, emit and count findings and errors.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "sqltriage/evidence.hpp"
 #include "sqltriage/evtx_scan.hpp"  // ScanOutcome
+#include "sqltriage/filetime.hpp"
 #include "sqltriage/finding.hpp"
 #include "sqltriage/output.hpp"
 
@@ -20,6 +24,32 @@ std::vector<std::unique_ptr<Evidence>> open_inputs(const std::vector<std::filesy
                                                    const EvidenceOptions& options,
                                                    DocumentHeader& header,
                                                    std::vector<ErrorEntry>& errors);
+
+/// A run's beginning: its clock, its header and the evidence opened (open_inputs), with the
+/// errors to emit right after the header. Scans call sink.begin(header) when they are ready
+/// (after validating options against the evidence) and finish_run() at the end.
+struct ScanRun {
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  DocumentHeader header;
+  std::vector<std::unique_ptr<Evidence>> evidence;
+  std::vector<ErrorEntry> early;
+};
+inline ScanRun start_run(const std::string& command,
+                         const std::vector<std::filesystem::path>& inputs,
+                         const EvidenceOptions& options) {
+  ScanRun run;
+  run.header.command = command;
+  run.header.started = now_filetime();
+  run.evidence = open_inputs(inputs, options, run.header, run.early);
+  return run;
+}
+
+/// Sets the elapsed time and ends the document.
+inline void finish_run(const ScanRun& run, FindingSink& sink, ScanOutcome& outcome) {
+  outcome.stats.elapsed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - run.started).count();
+  sink.end(outcome.stats);
+}
 
 /// Writes an error entry to `sink` and counts it in `outcome`.
 inline void emit_counted(FindingSink& sink, ScanOutcome& outcome, const ErrorEntry& e) {

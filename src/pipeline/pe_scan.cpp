@@ -2,7 +2,6 @@
 #include "sqltriage/pe_scan.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -69,26 +68,20 @@ class PeScan {
   }
 
   ScanOutcome run(const std::string& command) {
-    const auto t0 = std::chrono::steady_clock::now();
-    DocumentHeader header;
-    header.command = command;
-    header.started = now_filetime();
-    std::vector<ErrorEntry> early;
-    const auto evidence = pipeline::open_inputs(opt_.inputs, opt_.evidence, header, early);
+    const auto run = pipeline::start_run(command, opt_.inputs, opt_.evidence);
+    const auto& evidence = run.evidence;
     for (const auto& ev : evidence)
       if (ev->has_windows_layout() && opt_.targets.empty())
         throw std::invalid_argument(ev->path().string() + " is an evidence root or disk image (" +
                                     ev->kind() + "): say which files with --target NAME|PATH");
-    sink_.begin(header);
-    for (const auto& e : early) emit(e);
+    sink_.begin(run.header);
+    for (const auto& e : run.early) emit(e);
     for (const auto& p : sets_.problems()) emit(make_error(p.path, "record", p.message));
     for (const auto& p : vt_.problems()) emit(make_error(p.path, "record", p.message));
     run_queries();
     for (const auto& ev : evidence) scan_evidence(*ev);
-    outcome_.stats.elapsed_s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     outcome_.nothing_readable = queries_.empty() && (evidence.empty() || outcome_.stats.files == 0);
-    sink_.end(outcome_.stats);
+    pipeline::finish_run(run, sink_, outcome_);
     return outcome_;
   }
 

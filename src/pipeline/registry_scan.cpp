@@ -2,7 +2,6 @@
 // the readers of its kind, runs the registry checks on what they find and streams it out.
 #include "sqltriage/registry_scan.hpp"
 
-#include <chrono>
 #include <cstdio>
 #include <set>
 #include <stdexcept>
@@ -61,20 +60,13 @@ class RegistryScan {
   }
 
   ScanOutcome run(const std::string& command) {
-    const auto t0 = std::chrono::steady_clock::now();
-    DocumentHeader header;
-    header.command = command;
-    header.started = now_filetime();
-    std::vector<ErrorEntry> early;
-    const auto evidence = pipeline::open_inputs(opt_.inputs, opt_.evidence, header, early);
-    sink_.begin(header);
-    for (const auto& e : early) emit(e);
-    for (const auto& ev : evidence) scan_evidence(*ev);
-    outcome_.stats.elapsed_s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const auto run = pipeline::start_run(command, opt_.inputs, opt_.evidence);
+    sink_.begin(run.header);
+    for (const auto& e : run.early) emit(e);
+    for (const auto& ev : run.evidence) scan_evidence(*ev);
     outcome_.nothing_readable =
-        evidence.empty() || (outcome_.stats.files == 0 && outcome_.stats.findings == 0);
-    sink_.end(outcome_.stats);
+        run.evidence.empty() || (outcome_.stats.files == 0 && outcome_.stats.findings == 0);
+    pipeline::finish_run(run, sink_, outcome_);
     return outcome_;
   }
 
