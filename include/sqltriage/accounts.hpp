@@ -70,6 +70,10 @@ class AccountNames {
   /// C:\Windows). std::nullopt when no profile has that folder.
   std::optional<std::string> profile_sid(std::string_view profile_folder) const;
 
+  /// Every ProfileList profile as {SID, folder} (the folder expanded as for profile_sid), in
+  /// ProfileList order; empty without a SOFTWARE hive.
+  const std::vector<std::pair<std::string, std::string>>& profiles() const;
+
   /// The machine SID from the SAM ("S-1-5-21-x-y-z"); empty when there was no SAM.
   const std::string& machine_sid() const;
   /// The computer name from the SYSTEM hive; empty when unknown.

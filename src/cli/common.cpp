@@ -72,6 +72,12 @@ TimeRange time_range(const CommonOptions& o) {
   return r;
 }
 
+void check_targets(const std::vector<std::string>& targets) {
+  for (const auto& t : targets)
+    if (t.find_first_not_of("\\/: ") == std::string::npos)
+      throw UsageError("--target needs a file name or path, got '" + t + "'");
+}
+
 std::optional<Severity> fail_on(const CommonOptions& o) {
   if (o.fail_on.empty()) return std::nullopt;
   auto s = parse_severity(o.fail_on);

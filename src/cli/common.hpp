@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sqltriage/evidence.hpp"
 #include "sqltriage/filetime.hpp"
@@ -49,6 +50,9 @@ struct TimeRange {
 };
 /// Throws UsageError for unparsable times or durations.
 TimeRange time_range(const CommonOptions& o);
+
+/// Throws UsageError for a --target that names nothing (empty, only separators or ':').
+void check_targets(const std::vector<std::string>& targets);
 
 /// --fail-on as a severity; throws UsageError for an unknown name.
 std::optional<Severity> fail_on(const CommonOptions& o);

@@ -75,9 +75,7 @@ Runner register_mft(CLI::App& app) {
       "  sqltriage mft disk.raw --all --bodyfile -o body.txt && mactime -b body.txt -d\n"
       "  sqltriage mft /mnt/snapshot --target sqlserver.exe  (mounted: stat and ntfs-3g facts)");
   return [args]() {
-    for (const auto& t : args->targets)
-      if (t.find_first_not_of("\\/: ") == std::string::npos)
-        throw UsageError("--target needs a file name or path, got '" + t + "'");
+    check_targets(args->targets);
     if (args->all == !args->targets.empty())
       throw UsageError(args->all ? "--all and --target cannot be combined"
                                  : "say what to report: --target NAME|PATH (repeatable) or --all");

@@ -77,9 +77,7 @@ Runner register_pe(CLI::App& app) {
       "  sqltriage pe ./dropped/ --ca-file vendor-root.pem --no-system-roots\n"
       "  sqltriage pe --vt-reports vt.jsonl --vt-query original-name=sqlserver.exe");
   return [args]() {
-    for (const auto& t : args->targets)
-      if (t.find_first_not_of("\\/: ") == std::string::npos)
-        throw UsageError("--target needs a file name or path, got '" + t + "'");
+    check_targets(args->targets);
     if (args->inputs.empty() && args->vt_queries.empty())
       throw UsageError(
           "say what to examine: EVIDENCE (a file, folder, evidence root or image) "

@@ -102,9 +102,7 @@ Runner register_registry(CLI::App& app) {
 
   return [args]() {
     if (args->replay->parsed()) return run_replay(*args);
-    for (const auto& t : args->targets)
-      if (t.find_first_not_of("\\/: ") == std::string::npos)
-        throw UsageError("--target needs a file name or path, got '" + t + "'");
+    check_targets(args->targets);
     if (args->inputs.empty())
       throw UsageError(
           "say what to examine: EVIDENCE (an evidence root, disk image, folder of hives or a "

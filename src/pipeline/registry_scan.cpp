@@ -6,7 +6,6 @@
 #include <set>
 #include <stdexcept>
 
-#include "artifacts/registry/accounts/account_sources.hpp"
 #include "artifacts/registry/extract.hpp"
 #include "artifacts/registry/open_hive.hpp"
 #include "pipeline/open_inputs.hpp"
@@ -88,7 +87,7 @@ class RegistryScan {
     if (!ev.has_windows_layout()) {
       const AccountNames accounts;
       for (const auto& hive : pipeline::registry_scan::locate_loose_hives(ev, errors))
-        scan_hive(hive, accounts, sink, nullptr);
+        scan_hive(hive, accounts, sink);
       flush(errors);
       registry::read_prefetch(ev, sink);
       flush(errors);
@@ -104,10 +103,10 @@ class RegistryScan {
       if (!ours.count(e.artifact.path)) errors.push_back(std::move(e));
     flush(errors);
 
-    std::vector<std::pair<std::string, std::string>> profile_paths;
-    for (const auto& hive : machine) scan_hive(hive, accounts, sink, &profile_paths);
-    for (const auto& hive : pipeline::registry_scan::locate_user_hives(ev, profile_paths))
-      scan_hive(hive, accounts, sink, nullptr);
+    // User hives are found through the ProfileList AccountNames already read.
+    for (const auto& hive : machine) scan_hive(hive, accounts, sink);
+    for (const auto& hive : pipeline::registry_scan::locate_user_hives(ev, accounts.profiles()))
+      scan_hive(hive, accounts, sink);
     registry::read_task_files(ev, accounts, sink);
     flush(errors);
     registry::read_startup_folders(ev, accounts, sink);
@@ -116,10 +115,8 @@ class RegistryScan {
     flush(errors);
   }
 
-  /// Opens one hive, reports its dirty state, runs its readers. A SOFTWARE hive also gives
-  /// ProfileList's paths (into `profile_paths`, when asked) for finding the user hives.
-  void scan_hive(const LocatedHive& located, const AccountNames& accounts, registry::Sink& sink,
-                 std::vector<std::pair<std::string, std::string>>* profile_paths) {
+  /// Opens one hive, reports its dirty state, runs its readers.
+  void scan_hive(const LocatedHive& located, const AccountNames& accounts, registry::Sink& sink) {
     const std::string& path = located.file.file.display_path;
     auto opened = registry::open_hive(located.file, opt_.replay, sink.errors);
     if (!opened) {
@@ -143,10 +140,6 @@ class RegistryScan {
       user_name = located.profile.substr(located.profile.find_last_of('\\') + 1);
     const registry::HiveContext ctx{opened->hive, kind, located.user_sid, user_name, accounts};
     read_hive(ctx, sink);
-    if (kind == HiveKind::software && profile_paths) {
-      for (auto& p : accounts::read_profile_paths(opened->hive, sink.errors))
-        profile_paths->emplace_back(std::move(p.sid), std::move(p.name));
-    }
     flush(sink.errors);
   }
 

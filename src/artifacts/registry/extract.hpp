@@ -83,8 +83,13 @@ void for_each_value(const Key& key, Sink& sink, const std::function<void(const V
 /// (at most 4096 bytes; longer data is cut and "…(N bytes)" appended).
 nlohmann::ordered_json value_json(const Value& value);
 
-/// `text`, or JSON null when it is empty.
+/// `text`, or JSON null when it is empty or absent.
 nlohmann::ordered_json or_null(const std::string& text);
+nlohmann::ordered_json or_null(const std::optional<std::string>& text);
+
+/// A FILETIME as format_filetime() text, or JSON null when it is absent, 0 (unset) or
+/// 0x7FFFFFFFFFFFFFFF and above ("never", as account records store it).
+nlohmann::ordered_json time_or_null(std::optional<Filetime> time);
 
 /// The ControlSet00N key names of a SYSTEM hive, in order ("ControlSet001", ...), and which
 /// is current (Select\Current; 0 when unknown).

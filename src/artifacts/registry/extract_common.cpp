@@ -55,6 +55,15 @@ nlohmann::ordered_json or_null(const std::string& text) {
   return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
 }
 
+nlohmann::ordered_json or_null(const std::optional<std::string>& text) {
+  return text ? or_null(*text) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json time_or_null(std::optional<Filetime> time) {
+  if (!time || *time == 0 || *time >= 0x7FFFFFFFFFFFFFFFull) return nullptr;
+  return format_filetime(*time);
+}
+
 std::string_view to_string(HiveKind kind) {
   switch (kind) {
     case HiveKind::system:

@@ -6,7 +6,6 @@
 #include <map>
 #include <optional>
 
-#include "artifacts/registry/accounts/account_sources.hpp"
 #include "core/ascii.hpp"
 #include "sqltriage/byte_source.hpp"
 #include "sqltriage/error.hpp"
@@ -60,14 +59,13 @@ std::vector<LocatedHive> locate_machine_hives(const Evidence& evidence,
 
 std::vector<LocatedHive> locate_user_hives(
     const Evidence& evidence,
-    const std::vector<std::pair<std::string, std::string>>& profile_paths) {
+    const std::vector<std::pair<std::string, std::string>>& profile_list) {
   std::vector<LocatedHive> out;
 
   // Profiles: lower-cased folder -> (folder as stored, SID).
   std::map<std::string, std::pair<std::string, std::string>> profiles;
-  for (const auto& [sid, path] : profile_paths) {
-    const std::string folder = accounts::expand_profile_path(path);
-    if (folder.size() < 3 || folder[1] != ':') continue;  // another drive letter is fine too
+  for (const auto& [sid, folder] : profile_list) {
+    if (folder.size() < 3 || folder[1] != ':') continue;  // not a drive path
     profiles.emplace(ascii_lower(folder), std::make_pair(folder, sid));
   }
   for (const auto& name : evidence.folders("C:\\Users")) {

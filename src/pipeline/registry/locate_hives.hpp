@@ -28,12 +28,11 @@ std::vector<LocatedHive> locate_machine_hives(const Evidence& evidence,
                                               std::vector<ErrorEntry>& errors);
 
 /// NTUSER.DAT and UsrClass.dat of every profile, sorted by profile folder: the folders of
-/// C:\Users and every ProfileList ProfileImagePath (%SystemDrive%, %SystemRoot% and %windir%
-/// expanded), matched to their SIDs. `profile_paths` is ProfileList as read from SOFTWARE
-/// ({SID, ProfileImagePath}).
+/// C:\Users and every ProfileList profile, matched to their SIDs. `profile_list` is
+/// AccountNames::profiles() ({SID, folder with %SystemDrive% etc. expanded}).
 std::vector<LocatedHive> locate_user_hives(
     const Evidence& evidence,
-    const std::vector<std::pair<std::string, std::string>>& profile_paths);
+    const std::vector<std::pair<std::string, std::string>>& profile_list);
 
 /// A folder or file evidence: every loose file that starts with "regf" and is not a
 /// transaction log (.LOG, .LOG1, .LOG2), with its logs beside it. Files that cannot be read,

@@ -86,6 +86,7 @@ struct AccountNames::Impl {
   std::unordered_map<std::string, Entry> by_sid;
   std::unordered_map<std::uint32_t, std::string> domain_rid;
   std::unordered_map<std::string, std::string> profile_sids;  // lower-cased folder -> SID
+  std::vector<std::pair<std::string, std::string>> profiles;  // {SID, folder}
   std::string machine_sid;
   std::string computer_name;
 
@@ -141,6 +142,7 @@ AccountNames AccountNames::from_evidence(const Evidence& evidence,
     for (const auto& p : accounts::read_profile_paths(*hive, errors)) {
       const std::string folder = accounts::expand_profile_path(p.name);
       impl.profile_sids.emplace(ascii_lower(folder), p.sid);
+      impl.profiles.emplace_back(p.sid, folder);
       std::string name = folder.substr(folder.find_last_of("\\/") + 1);
       if (!name.empty()) impl.add(p.sid, std::move(name), "ProfileList");
     }
@@ -190,6 +192,10 @@ std::optional<std::string> AccountNames::profile_sid(std::string_view profile_fo
   const auto it = impl_->profile_sids.find(ascii_lower(folder));
   if (it == impl_->profile_sids.end()) return std::nullopt;
   return it->second;
+}
+
+const std::vector<std::pair<std::string, std::string>>& AccountNames::profiles() const {
+  return impl_->profiles;
 }
 
 const std::string& AccountNames::machine_sid() const { return impl_->machine_sid; }

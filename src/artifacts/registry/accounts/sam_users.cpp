@@ -18,7 +18,6 @@ namespace {
 
 constexpr std::size_t kFSize = 0x50;
 constexpr std::size_t kVTable = 0xCC;
-constexpr std::uint64_t kNever = 0x7FFFFFFFFFFFFFFFull;
 
 /// Account control bits (USER_ACCOUNT_CONTROL of [MS-SAMR] 2.2.1.12, the SAM's own bits).
 constexpr std::pair<std::uint16_t, const char*> kFlags[] = {
@@ -31,11 +30,6 @@ constexpr std::pair<std::uint16_t, const char*> kFlags[] = {
     {0x1000, "SmartcardRequired"},   {0x2000, "TrustedForDelegation"},
     {0x4000, "NotDelegated"},        {0x8000, "UseDesKeyOnly"},
 };
-
-nlohmann::ordered_json time_or_null(std::uint64_t ft) {
-  if (ft == 0 || ft >= kNever) return nullptr;
-  return format_filetime(ft);
-}
 
 /// The n-th string of the V record (1 = user name, 2 = full name, 3 = comment); "" when the
 /// entry lies outside the value.

@@ -20,10 +20,6 @@ constexpr std::array<std::string_view, 2> kCacheKeys = {
     "Control\\Session Manager\\AppCompatibility",
 };
 
-nlohmann::ordered_json time_or_null(Filetime ft) {
-  return ft == 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(format_filetime(ft));
-}
-
 void read_value(const HiveContext& system, const std::string& control_set, const Key& key,
                 const Value& value, Sink& sink) {
   const std::vector<std::uint8_t> bytes = value.data(kMaxValueBytes);

@@ -27,10 +27,6 @@ constexpr int kMaxTreeDepth = 32;
 /// Tree keys visited in all (folders and tasks).
 constexpr std::size_t kMaxTreeKeys = 200000;
 
-nlohmann::ordered_json time_or_null(const std::optional<Filetime>& t) {
-  return t ? nlohmann::ordered_json(format_filetime(*t)) : nlohmann::ordered_json(nullptr);
-}
-
 /// The raw bytes of value `name` (at most `limit`), or std::nullopt when absent; damage or
 /// oversize becomes an error entry.
 std::optional<std::vector<std::uint8_t>> raw_value(const Key& key, std::string_view name,

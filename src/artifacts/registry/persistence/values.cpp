@@ -39,9 +39,4 @@ std::optional<Key> subkey(const Key& key, std::string_view relative_path, Sink& 
   return std::nullopt;
 }
 
-nlohmann::ordered_json or_null(const std::optional<std::string>& text) {
-  if (!text || text->empty()) return nullptr;
-  return *text;
-}
-
 }  // namespace sqltriage::registry

@@ -26,7 +26,4 @@ std::optional<std::uint32_t> dword_value(const Key& key, std::string_view name, 
 /// The subkey at `relative_path`; std::nullopt when absent or unreadable (an error entry).
 std::optional<Key> subkey(const Key& key, std::string_view relative_path, Sink& sink);
 
-/// `text` as JSON, or null when it is std::nullopt or empty.
-nlohmann::ordered_json or_null(const std::optional<std::string>& text);
-
 }  // namespace sqltriage::registry
