@@ -24,7 +24,7 @@
 #include <memory>
 #include <system_error>
 
-#include "artifacts/pe/digest.hpp"
+#include "core/digest.hpp"
 #include "artifacts/pe/side_worker.hpp"
 #include "sqltriage/error.hpp"
 #include "sqltriage/pe.hpp"
@@ -147,8 +147,8 @@ void read_all(const ByteSource& source, const std::string& display_path, Fn&& fn
 
 Hashes hash_file(const ByteSource& source, Info* info, const std::string& display_path) {
   const std::uint64_t size = source.size();
-  detail::Digest md5("md5"), sha1("sha1"), sha256("sha256");
-  std::optional<detail::Digest> auth_sha1, auth_sha256;
+  Digest md5("md5"), sha1("sha1"), sha256("sha256");
+  std::optional<Digest> auth_sha1, auth_sha256;
   std::vector<Range> skip;
   struct SectionRange {
     Range range;
@@ -234,7 +234,7 @@ Hashes hash_file(const ByteSource& source, Info* info, const std::string& displa
 std::vector<std::uint8_t> authenticode_digest(const ByteSource& source, const Info& info,
                                               std::string_view algorithm,
                                               const std::string& display_path) {
-  detail::Digest digest(algorithm);
+  Digest digest(algorithm);
   const auto skip = excluded_ranges(info.authenticode);
   read_all(source, display_path, [&](std::uint64_t offset, const detail::Chunk& chunk) {
     for_each_kept_piece(skip, offset, chunk->data(), chunk->size(),

@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "artifacts/pe/digest.hpp"
+#include "core/digest.hpp"
 #include "artifacts/pe/parse_context.hpp"
 
 namespace sqltriage::pe::detail {

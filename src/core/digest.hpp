@@ -1,4 +1,5 @@
-// OpenSSL EVP message digests behind RAII, and lower-case hex.
+// OpenSSL EVP message digests behind RAII, and lower-case hex. Shared by every reader that
+// hashes (pe, webshell, the compiled-rules cache).
 #pragma once
 
 #include <openssl/evp.h>
@@ -9,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sqltriage::pe::detail {
+namespace sqltriage {
 
 /// Lower-case hex of `n` bytes.
 std::string to_hex(const std::uint8_t* bytes, std::size_t n);
@@ -35,4 +36,4 @@ class Digest {
 /// MD5 of `text`, lower-case hex.
 std::string md5_hex(std::string_view text);
 
-}  // namespace sqltriage::pe::detail
+}  // namespace sqltriage

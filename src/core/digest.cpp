@@ -1,9 +1,9 @@
 // OpenSSL EVP digests for the hashing pass and imphash.
-#include "artifacts/pe/digest.hpp"
+#include "core/digest.hpp"
 
 #include <stdexcept>
 
-namespace sqltriage::pe::detail {
+namespace sqltriage {
 
 std::string to_hex(const std::uint8_t* bytes, std::size_t n) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -50,4 +50,4 @@ std::string md5_hex(std::string_view text) {
   return d.final_hex();
 }
 
-}  // namespace sqltriage::pe::detail
+}  // namespace sqltriage
