@@ -35,7 +35,8 @@ const std::vector<RuleSource>& builtin_rules();
 
 /// Thrown when the rules cannot be compiled (syntax or semantic error, a file that cannot be
 /// read, no rule file in a --rules folder). what() lists every error as
-/// "<file>:<line>: <libyara's message>", one per line.
+/// "<file>:<line>: <libyara's message>", one per line (a file or folder that cannot be used:
+/// "<path>: <reason>"). Sources after the first failing one are still checked, each alone.
 class RuleError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -48,7 +49,10 @@ struct RuleSetOptions {
   /// are added. Each file is its own namespace, named after its stem.
   std::vector<std::filesystem::path> extra;
   /// Folder of the compiled-rules cache; std::nullopt disables the cache. A cache that cannot
-  /// be read or written is ignored (the rules are compiled) and reported in cache_note().
+  /// be read or written is ignored (the rules are compiled) and reported in cache_note(); a
+  /// damaged cache file is rewritten. The file is "<key>.yarc": the 16 bytes
+  /// "sqltriage yarc1\n", the SHA-256 of the rest, then libyara's compiled-rules format.
+  /// Sources that use `include` are never cached (the included files are not in the key).
   std::optional<std::filesystem::path> cache_dir;
 };
 
@@ -84,8 +88,10 @@ inline constexpr std::size_t kMaxMatchesPerString = 100;
 /// The outcome of scanning one buffer.
 struct ScanResult {
   std::vector<RuleMatch> matches;  ///< in the order libyara reports them
-  /// Set when the scan stopped early: "timeout after N s", "too many matches", or libyara's
-  /// error code. Matches found before that are kept.
+  /// Set when the scan stopped early ("timeout after N s", "libyara error <code>"; matches
+  /// found before that are kept), or when a string had more occurrences than libyara records
+  /// (1,000,000): "too many matches of $s of rule ns:rule ...", the scan then goes on without
+  /// that string, as the yara CLI does.
   std::optional<std::string> error;
 };
 
@@ -117,6 +123,9 @@ class RuleSet {
   bool from_cache() const;
   /// Why the cache was not used or not written (empty when it was, or when disabled).
   const std::string& cache_note() const;
+  /// libyara's compiler warnings, "<source name>:<line>: <message>" (they do not fail a
+  /// load). Empty when the rules came from the cache.
+  const std::vector<std::string>& warnings() const;
 
   struct Impl;
 
