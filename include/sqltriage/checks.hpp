@@ -125,4 +125,33 @@ std::vector<std::string> registry_finding_paths(const Finding& f);
 ///    contains a space before the executable's ".exe", and is a drive path.
 void apply_registry_checks(Finding& f, const RegistryCheckOptions& options);
 
+// --- the webshell checks ------------------------------------------------------------------
+
+/// What the webshell checks need beyond the finding: the analyst's time window.
+struct WebshellCheckOptions {
+  std::optional<Filetime> since;  ///< window start (UTC FILETIME), from --pivot/--window
+  std::optional<Filetime> until;  ///< window end
+};
+
+/// Runs every check on a `webshell.file` finding (its data as docs/webshell.md describes:
+/// "Matches", "Times", "Siblings", "Content", "RelativePath", "Extension", "Owner",
+/// "WebRoot") and records each hit with Finding::add_check (all T1505.003):
+///  - yara_match: one hit per matched rule, with the rule's meta severity (medium when the
+///    meta has none or an unknown one);
+///  - content_type_mismatch (high): a server-script extension whose bytes are a PE, ELF,
+///    archive or image; or an image extension whose bytes hold server-script markers;
+///  - recent_near_pivot (medium): a creation or last-write time inside [since, until] (on a
+///    host file system, "Times.Source" "file system", the last write only: a copied file is
+///    born at the copy);
+///  - newer_than_siblings (low): created or written (same rule for the host) more than 30 days
+///    after the median last-write time of at least 4 other files in its folder, and newer
+///    than all of them;
+///  - obfuscated_script (low; medium when both): a line longer than 4,096 bytes, or a
+///    Shannon entropy above 5.8 bits per byte over at least 1 KiB of script;
+///  - script_in_upload_folder (medium): a server script below a folder named for uploads,
+///    images, media, temporary or static files (upload*, images, img, media, temp, tmp, ...);
+///  - owner_differs (medium): the file's owner SID is not the owner of most files of its web
+///    root (at least 60 % of at least 5 files).
+void apply_webshell_checks(Finding& f, const WebshellCheckOptions& options);
+
 }  // namespace sqltriage::checks

@@ -13,5 +13,6 @@ Runner register_evtx(CLI::App& app);
 Runner register_mft(CLI::App& app);
 Runner register_pe(CLI::App& app);
 Runner register_registry(CLI::App& app);
+Runner register_webshell(CLI::App& app);
 
 }  // namespace sqltriage::cli

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   runners["mft"] = register_mft(app);
   runners["pe"] = register_pe(app);
   runners["registry"] = register_registry(app);
+  runners["webshell"] = register_webshell(app);
 
   try {
     app.parse(argc, argv);

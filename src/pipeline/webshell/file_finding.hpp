@@ -1,0 +1,46 @@
+// Internal to the webshell scan: one file read, hashed, described and scanned with YARA, as a
+// `webshell.file` finding (docs/webshell.md). Checks are run by the caller.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "pipeline/webshell/walk.hpp"
+#include "sqltriage/finding.hpp"
+#include "sqltriage/yara_rules.hpp"
+
+namespace sqltriage::ntfs {
+class Volume;
+}
+
+namespace sqltriage::pipeline::webshell {
+
+/// The web root a file was found under, as findings show it.
+struct RootView {
+  nlohmann::ordered_json json;  ///< the "WebRoot" object
+  std::string url_path;         ///< "/" or "/app"; empty when unknown
+};
+
+struct FileScanLimits {
+  std::uint64_t max_size = 0;  ///< bytes; larger files are not read
+  int timeout_s = 0;           ///< per YARA scan
+};
+
+struct FileResult {
+  Finding finding;                 ///< valid when `read`
+  bool read = false;               ///< the bytes were read and scanned
+  std::vector<ErrorEntry> errors;  ///< unreadable, over max_size, YARA stopped early
+};
+
+/// Escapes matched bytes for display: printable ASCII as is, '\' as "\\", every other byte
+/// as "\xNN".
+std::string escape_bytes(std::string_view bytes);
+
+/// Reads and scans `c` (from the host, or from `volume` when it lies inside an image).
+FileResult scan_file(const Candidate& c, const RootView& root, const yara::RuleSet& rules,
+                     const FileScanLimits& limits, const std::shared_ptr<ntfs::Volume>& volume);
+
+}  // namespace sqltriage::pipeline::webshell

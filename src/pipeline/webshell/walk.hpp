@@ -1,0 +1,87 @@
+// Internal to the webshell scan: the files of one web root, with what the heuristics compare
+// them against (their folder's other files, the root's usual owner).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/mft/entry_finding.hpp"
+#include "sqltriage/filetime.hpp"
+#include "sqltriage/finding.hpp"
+
+namespace sqltriage::ntfs {
+class Volume;
+}
+
+namespace sqltriage::pipeline::webshell {
+
+/// What a file is by its extension: "script" (server-side code), "image", "text" (.txt and
+/// server configuration such as .htaccess), or "other".
+std::string file_kind(std::string_view file_name);
+
+/// A file to scan.
+struct Candidate {
+  std::string display_path;                ///< "C:\inetpub\wwwroot\x.aspx", or a host path
+  std::string relative_path;               ///< below the web root, '\' separated
+  std::filesystem::path host_path;         ///< empty inside an image
+  std::optional<std::uint64_t> mft_entry;  ///< inside an image
+  std::uint64_t size = 0;                  ///< bytes
+  std::string kind;                        ///< file_kind()
+  /// {"Source", "CreationTime", "LastWriteTime", "ChangeTime", "LastAccessTime"}: the
+  /// $STANDARD_INFORMATION times inside an image, the host file system's otherwise (ISO
+  /// strings or null).
+  nlohmann::ordered_json times;
+  Filetime last_write = 0;     ///< 0 when unknown
+  nlohmann::ordered_json mft;  ///< the mft.entry data inside an image, else null
+  std::string owner_sid;       ///< inside an image, when its descriptor is readable
+  /// {"Count", "MedianLastWriteTime", "NewestLastWriteTime"} of the other regular files in
+  /// the same folder.
+  nlohmann::ordered_json siblings;
+};
+
+/// The files of one web root.
+struct RootFiles {
+  std::vector<Candidate> files;  ///< to scan, in path order
+  std::uint64_t seen = 0;        ///< regular files under the root
+  std::uint64_t skipped_by_extension = 0;
+  std::uint64_t bytes = 0;                      ///< sum of the sizes of `files`
+  std::map<std::string, std::uint64_t> owners;  ///< owner SID -> files (images)
+  std::vector<ErrorEntry> errors;               ///< unreadable folders, links not followed, ...
+};
+
+/// Which files to keep.
+struct WalkOptions {
+  bool all_files = false;               ///< every regular file, not only webshell_extensions()
+  std::uint64_t max_files = 5'000'000;  ///< per root; the rest is reported as "limit"
+};
+
+/// Walks a host folder (a mounted evidence's web root or a folder given as evidence) in path
+/// order. Symbolic links are never followed (each is reported once, code "open_failed", as
+/// "not followed"); FIFOs, sockets and devices are reported and skipped; unreadable folders
+/// are reported. `display_root` is how the root is shown ("C:\inetpub\wwwroot" or the host
+/// path); display paths join it with the names as stored, '\' after a drive letter, '/'
+/// otherwise.
+RootFiles walk_host(const std::filesystem::path& root, const std::string& display_root,
+                    const WalkOptions& options);
+
+/// What walking a folder inside an NTFS image needs: the volume, and the mft scan's context
+/// for building each file's mft.entry data (entries, paths, $SDS, account names).
+struct VolumeContext {
+  std::shared_ptr<ntfs::Volume> volume;
+  mft_scan::EntryContext entry;
+};
+
+/// Walks the folder `windows_root` ("C:\inetpub\wwwroot") of an NTFS volume through its
+/// $I30 indexes, reading each file's MFT record for its times, size and owner. Every folder is
+/// entered once (a folder reached twice, e.g. by a damaged index, is reported); depth is
+/// capped at 64. Returns std::nullopt when the folder is not on the volume.
+std::optional<RootFiles> walk_volume(const VolumeContext& ctx, const std::string& windows_root,
+                                     const WalkOptions& options);
+
+}  // namespace sqltriage::pipeline::webshell

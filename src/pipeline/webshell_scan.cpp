@@ -1,0 +1,291 @@
+// `sqltriage webshell`: find the web roots of each evidence argument, walk them, scan their
+// script files with the YARA rules on a pool of threads, run the heuristics, emit findings in
+// path order.
+#include "sqltriage/webshell_scan.hpp"
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include "artifacts/ntfs/volume.hpp"
+#include "core/ascii.hpp"
+#include "pipeline/mft/locate.hpp"
+#include "pipeline/mft/owner_names.hpp"
+#include "pipeline/open_inputs.hpp"
+#include "pipeline/ordered_work.hpp"
+#include "pipeline/webshell/file_finding.hpp"
+#include "pipeline/webshell/walk.hpp"
+#include "sqltriage/checks.hpp"
+#include "sqltriage/error.hpp"
+#include "sqltriage/mft.hpp"
+#include "sqltriage/ntfs_security.hpp"
+#include "sqltriage/web_roots.hpp"
+
+namespace sqltriage {
+
+namespace {
+
+using nlohmann::ordered_json;
+using pipeline::emit_counted;
+using pipeline::webshell::Candidate;
+using pipeline::webshell::RootFiles;
+using pipeline::webshell::RootView;
+
+/// libyara scans one rule set from at most 32 threads at once.
+constexpr unsigned kMaxYaraThreads = 32;
+
+/// What an image's files need for their MFT facts.
+struct ImageContext {
+  std::shared_ptr<ntfs::Volume> volume;
+  std::unique_ptr<mft::EntrySource> entries;
+  std::unique_ptr<mft::PathResolver> paths;
+  std::unique_ptr<ntfs::SecurityDescriptorStream> sds;
+  pipeline::webshell::VolumeContext walk;
+};
+
+class WebshellScan {
+ public:
+  WebshellScan(const WebshellScanOptions& options, std::shared_ptr<const yara::RuleSet> rules,
+               FindingSink& sink)
+      : opt_(options), rules_(std::move(rules)), sink_(sink) {
+    unsigned n = opt_.threads ? opt_.threads : std::max(1u, std::thread::hardware_concurrency());
+    threads_ = std::min(n, kMaxYaraThreads);
+    checks_.since = opt_.since;
+    checks_.until = opt_.until;
+    walk_.all_files = opt_.all_files;
+    limits_.max_size = opt_.max_size;
+    limits_.timeout_s = opt_.timeout_s;
+  }
+
+  ScanOutcome run(const std::string& command) {
+    auto run = pipeline::start_run(command, opt_.inputs, opt_.evidence);
+    sink_.begin(run.header);
+    for (const auto& e : run.early) emit_counted(sink_, outcome_, e);
+    for (const auto& ev : run.evidence) scan_evidence(*ev);
+    outcome_.nothing_readable = run.evidence.empty() || roots_walked_ == 0;
+    pipeline::finish_run(run, sink_, outcome_);
+    return outcome_;
+  }
+
+ private:
+  void error(const ErrorEntry& e) { emit_counted(sink_, outcome_, e); }
+
+  void scan_evidence(const Evidence& ev) {
+    const auto kind = ev.kind();
+    if (kind == "file") {
+      Candidate c;
+      c.display_path = ev.path().string();
+      c.relative_path = ev.path().filename().string();
+      c.host_path = ev.path();
+      c.kind = pipeline::webshell::file_kind(c.relative_path);
+      std::error_code ec;
+      c.size = std::filesystem::file_size(ev.path(), ec);
+      RootFiles files;
+      files.seen = 1;
+      files.bytes = c.size;
+      files.files.push_back(std::move(c));
+      webroots::WebRoot root{ev.path().parent_path().string(), "given", "", "", "argument"};
+      scan_root(root, std::move(files), nullptr);
+      return;
+    }
+    if (kind == "folder") {
+      webroots::WebRoot root{ev.path().string(), "given", "", "", "argument"};
+      scan_root(root, pipeline::webshell::walk_host(ev.path(), ev.path().string(), walk_), nullptr);
+      return;
+    }
+    std::vector<ErrorEntry> errors;
+    auto roots = webroots::find_web_roots(ev, errors);
+    for (const auto& w : opt_.webroots) {
+      webroots::WebRoot r;
+      r.path = webroots::normalize_windows_path(w);
+      r.server = "given";
+      r.source = "--webroot";
+      roots.push_back(std::move(r));
+    }
+    for (const auto& e : errors) error(e);
+    std::unique_ptr<ImageContext> image;
+    if (kind == "image") image = open_image(ev);
+    if (roots.empty())
+      error(make_error(ev.path().string(), "missing",
+                       "no web root found (no IIS, Apache, nginx or Tomcat configuration and no "
+                       "C:\\inetpub\\wwwroot); name one with --webroot"));
+    for (const auto& root : roots) {
+      if (!on_evidence_drive(root.path)) {
+        error(make_error(root.path, "missing",
+                         "web root (" + root.source + ") is not on this evidence's drive C:"));
+        continue;
+      }
+      if (image) {
+        auto files = pipeline::webshell::walk_volume(image->walk, root.path, walk_);
+        if (!files) {
+          error(make_error(root.path, "missing", "web root (" + root.source + ") not found"));
+          continue;
+        }
+        scan_root(root, std::move(*files), image->volume, image->walk.entry.accounts);
+      } else {
+        auto folder = ev.resolve(root.path);
+        std::error_code ec;
+        if (!folder || !std::filesystem::is_directory(folder->host_path, ec)) {
+          error(make_error(root.path, "missing", "web root (" + root.source + ") not found"));
+          continue;
+        }
+        scan_root(root,
+                  pipeline::webshell::walk_host(folder->host_path, folder->display_path, walk_),
+                  nullptr);
+      }
+    }
+  }
+
+  static bool on_evidence_drive(const std::string& path) {
+    return path.size() >= 2 && path[1] == ':' && (path[0] == 'C' || path[0] == 'c');
+  }
+
+  std::unique_ptr<ImageContext> open_image(const Evidence& ev) {
+    std::vector<ErrorEntry> errors;
+    auto volumes = pipeline::mft_scan::locate_volumes(ev, false, errors);
+    for (const auto& e : errors)
+      if (e.code != "missing") error(e);
+    for (auto& v : volumes) {
+      if (!v.volume) continue;
+      auto ctx = std::make_unique<ImageContext>();
+      ctx->volume = v.volume;
+      try {
+        ctx->entries = mft::EntrySource::from_volume(v.volume);
+      } catch (const ArtifactError& e) {
+        error(make_error(e, "open_failed"));
+        return nullptr;
+      }
+      ctx->paths = std::make_unique<mft::PathResolver>(*ctx->entries);
+      if (v.sds)
+        ctx->sds = std::make_unique<ntfs::SecurityDescriptorStream>(v.sds.bytes, v.sds.display);
+      std::vector<ErrorEntry> account_errors;
+      auto& entry = ctx->walk.entry;
+      entry.accounts = pipeline::mft_scan::account_lookup(ev, account_errors);
+      for (const auto& e : account_errors) error(e);
+      entry.source = ctx->entries.get();
+      entry.paths = ctx->paths.get();
+      entry.sds = ctx->sds.get();
+      entry.artifact_path = v.entries_display;
+      ctx->walk.volume = v.volume;
+      return ctx;
+    }
+    return nullptr;
+  }
+
+  ordered_json root_json(const webroots::WebRoot& root, const RootFiles& files,
+                         const pipeline::mft_scan::AccountLookup& accounts) const {
+    ordered_json j = {
+        {"Path", root.path},
+        {"Server", root.server},
+        {"Site", root.site.empty() ? ordered_json() : ordered_json(root.site)},
+        {"UrlPath", root.url_path.empty() ? ordered_json() : ordered_json(root.url_path)},
+        {"Source", root.source},
+        {"MajorityOwner", nullptr}};
+    std::uint64_t owned = 0;
+    for (const auto& [sid, n] : files.owners) owned += n;
+    const auto top =
+        std::max_element(files.owners.begin(), files.owners.end(),
+                         [](const auto& a, const auto& b) { return a.second < b.second; });
+    if (top != files.owners.end()) {
+      j["MajorityOwner"] = {
+          {"Sid", top->first},
+          {"Name", nullptr},
+          {"Files", owned},
+          {"Share", static_cast<double>(top->second) / static_cast<double>(owned)}};
+      if (accounts)
+        if (auto name = accounts(top->first)) j["MajorityOwner"]["Name"] = name->name;
+    }
+    return j;
+  }
+
+  void scan_root(const webroots::WebRoot& root, RootFiles files,
+                 const std::shared_ptr<ntfs::Volume>& volume,
+                 const pipeline::mft_scan::AccountLookup& accounts = {}) {
+    ++roots_walked_;
+    RootView view{root_json(root, files, accounts), root.url_path};
+    // Nested roots (a virtual directory inside a site's folder) are scanned once.
+    std::erase_if(files.files, [&](const Candidate& c) {
+      return !scanned_.insert(ascii_lower(c.display_path)).second;
+    });
+    Finding rf;
+    rf.type = "webshell.web_root";
+    rf.artifact.path = root.path;
+    rf.data = view.json;
+    rf.data["FilesSeen"] = files.seen;
+    rf.data["FilesToScan"] = files.files.size();
+    rf.data["SkippedByExtension"] = files.skipped_by_extension;
+    rf.data["BytesToScan"] = files.bytes;
+    rf.summary = root.server + " web root " + root.path +
+                 (root.site.empty() ? "" : " (" + root.site + ")") + ": " +
+                 std::to_string(files.files.size()) + " of " + std::to_string(files.seen) +
+                 " files to scan";
+    emit_counted(sink_, outcome_, rf);
+    for (const auto& e : files.errors) error(e);
+    outcome_.stats.records += files.seen;
+
+    using Result = pipeline::webshell::FileResult;
+    pipeline::OrderedWork<const Candidate*, Result> work(
+        threads_, 4 * threads_ + 4,
+        [&](const Candidate* const& c) {
+          auto r = pipeline::webshell::scan_file(*c, view, *rules_, limits_, volume);
+          if (r.read) {
+            checks::apply_webshell_checks(r.finding, checks_);
+            add_timestomping(r.finding);
+          }
+          return r;
+        },
+        [&](Result&& r) { consume(std::move(r)); });
+    for (const auto& c : files.files) work.submit(&c);
+    work.finish();
+  }
+
+  /// The mft check `timestomping` on the file's MFT facts, inside an image.
+  static void add_timestomping(Finding& f) {
+    const auto it = f.data.find("MFT");
+    if (it == f.data.end()) return;
+    Finding entry;
+    entry.data = *it;
+    checks::check_timestomping(entry);
+    for (auto& hit : entry.checks) f.add_check(std::move(hit));
+  }
+
+  void consume(pipeline::webshell::FileResult&& r) {
+    for (const auto& e : r.errors) error(e);
+    if (!r.read) return;
+    ++outcome_.stats.files;
+    Finding& f = r.finding;
+    if (f.checks.empty() && !opt_.every_file) return;
+    f.summary = f.artifact.path + ": ";
+    if (f.checks.empty()) f.summary += "no rule or heuristic fired";
+    for (std::size_t i = 0; i < f.checks.size(); ++i) {
+      if (i) f.summary += ", ";
+      const auto& hit = f.checks[i];
+      f.summary += hit.id == "yara_match" ? hit.reason.substr(0, hit.reason.find(':')) : hit.id;
+    }
+    emit_counted(sink_, outcome_, f);
+  }
+
+  const WebshellScanOptions& opt_;
+  std::shared_ptr<const yara::RuleSet> rules_;
+  FindingSink& sink_;
+  unsigned threads_ = 1;
+  checks::WebshellCheckOptions checks_;
+  pipeline::webshell::WalkOptions walk_;
+  pipeline::webshell::FileScanLimits limits_;
+  std::set<std::string> scanned_;
+  std::size_t roots_walked_ = 0;
+  ScanOutcome outcome_;
+};
+
+}  // namespace
+
+ScanOutcome scan_webshells(const WebshellScanOptions& options, const std::string& command,
+                           FindingSink& sink) {
+  if (options.max_size == 0) throw std::invalid_argument("--max-size must be at least 1 byte");
+  if (options.timeout_s < 0) throw std::invalid_argument("--timeout must not be negative");
+  auto rules = yara::RuleSet::load(options.rules);
+  WebshellScan scan(options, std::move(rules), sink);
+  return scan.run(command);
+}
+
+}  // namespace sqltriage
