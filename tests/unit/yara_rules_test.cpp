@@ -744,7 +744,7 @@ TEST_CASE("yara: time to compile the built-in rules and to load them from the ca
                               << " ms, compile alone " << ms(t3 - t2).count() << " ms");
 }
 
-TEST_CASE("yara: include resolves next to the rule file; such sets are not cached", "[yara]") {
+TEST_CASE("yara: include resolves next to the rule file, and such sets are not cached", "[yara]") {
   if (!tool_or_skip("yara")) return;
   TempDir dir;
   const auto main_file = dir.path() / "set" / "main.yar";
