@@ -552,7 +552,7 @@ TEST_CASE("bad partition entries, wrong files and options pointing at nothing gi
   }
 }
 
-TEST_CASE("several NTFS partitions: the one holding \\Windows is chosen unless told otherwise",
+TEST_CASE("several NTFS partitions: the one holding the Windows folder is chosen unless told otherwise",
           "[image]") {
   if (!sqltriage::test::tool_or_skip("sfdisk")) return;
   TempDir tmp;

@@ -354,7 +354,7 @@ TEST_CASE("pe: damaged and foreign files are reported, never fatal", "[pe][cli][
   CHECK(nothing.at("errors")[0].at("artifact").at("path") == "nothing.exe");
 }
 
-TEST_CASE("pe: Debian's Microsoft-signed shim verifies; trust needs a root", "[pe][cli][shim]") {
+TEST_CASE("pe: Debian's Microsoft-signed shim verifies, trust needs a root", "[pe][cli][shim]") {
   const auto shim = sqltriage::test::shim_or_skip();
   if (!shim) return;
   const auto files = files_of(pe(q(*shim) + " --no-system-roots"));

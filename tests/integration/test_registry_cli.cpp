@@ -416,7 +416,7 @@ TEST_CASE("registry reads a hive whose base-block checksum or one hive-bin offse
   CHECK(accounts_in(bin) == accounts_in(clean));
 }
 
-TEST_CASE("registry names files that only look like hives; replay refuses a FIFO",
+TEST_CASE("registry names files that only look like hives, replay refuses a FIFO",
           "[registry][cli][bad-input]") {
   TempDir work;
   std::ofstream(work.path() / "SYSTEM", std::ios::binary) << std::string(5000, '\x5a');

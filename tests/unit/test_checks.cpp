@@ -330,7 +330,7 @@ TEST_CASE("expected folders expand variables, ignore drives and match '*' in one
 
 // --- EVTX checks: the founding scenario ---------------------------------------------------
 
-TEST_CASE("w3wp.exe starting C:\\ProgramData\\sqlserver.exe (Sysmon 1)", "[checks][evtx]") {
+TEST_CASE("w3wp.exe starting C:/ProgramData/sqlserver.exe (Sysmon 1)", "[checks][evtx]") {
   const auto f = checked(sysmon_process("C:\\ProgramData\\sqlserver.exe", kW3wp, "sqlserver.exe"));
   CHECK(ids(f) == Ids{"lookalike_name", "user_writable_path", "web_server_parent"});
   CHECK(f.severity == Severity::high);

@@ -76,7 +76,7 @@ TEST_CASE("a folder without Windows is loose entries, sorted, links listed but n
   CHECK(names == std::vector<std::string>{"a", "a/c.evtx", "b.evtx", "link"});
 }
 
-TEST_CASE("a single file is a file evidence; a missing path throws EvidenceError") {
+TEST_CASE("a single file is a file evidence, a missing path throws EvidenceError") {
   sqltriage::test::TempDir tmp;
   touch(tmp.path() / "Security.evtx");
   auto ev = open_evidence(tmp.path() / "Security.evtx");

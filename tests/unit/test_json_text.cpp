@@ -331,7 +331,7 @@ TEST_CASE("json_text: numbers and other scalars as nlohmann writes them", "[json
   CHECK(r.out == "-9223372036854775808 9223372036854775807 18446744073709551615 True None\n");
 }
 
-TEST_CASE("json_text: objects keep order; keys are mapped too; never throws", "[json_text]") {
+TEST_CASE("json_text: objects keep order, keys are mapped too, never throws", "[json_text]") {
   Json j = Json::object();
   j["zeta"] = 1;
   j["alpha"] = Json::array({"x", 2, Json::object({{"k", nullptr}})});

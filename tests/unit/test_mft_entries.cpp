@@ -418,7 +418,7 @@ TEST_CASE("mft: a truncated $MFT reports its partial last record", "[mft]") {
   CHECK_THROWS_AS(s->read(3, e), ArtifactError);  // past the end
 }
 
-TEST_CASE("mft: an ntfsgen volume equals istat; streams equal icat", "[mft][ntfsgen]") {
+TEST_CASE("mft: an ntfsgen volume equals istat, streams equal icat", "[mft][ntfsgen]") {
   if (!sqltriage::test::tool_or_skip("istat") || !sqltriage::test::tool_or_skip("icat")) return;
   TempDir dir;
   const fs::path image = sqltriage::test::ntfsgen_image(dir, kTreeSpec);
@@ -508,7 +508,7 @@ TEST_CASE("mft: ntfsgen's broken fixup is the record istat refuses, at its offse
   }
 }
 
-TEST_CASE("mft: ntfsgen's parent cycle gives \\$Cycle paths, quickly", "[mft][ntfsgen]") {
+TEST_CASE("mft: ntfsgen's parent cycle gives $Cycle paths, quickly", "[mft][ntfsgen]") {
   if (!sqltriage::test::tool_or_skip("ifind")) return;
   TempDir dir;
   const char* spec = R"({"entries": [{"file": "\\a\\b\\inside.txt", "text": "i"}]})";

@@ -98,7 +98,7 @@ TEST_CASE("pe checks: the real binary in its real folder, Microsoft-signed, stay
   CHECK(f.severity == Severity::info);
 }
 
-TEST_CASE("pe checks: a well-known name outside its folders is high; a host path is not judged") {
+TEST_CASE("pe checks: a well-known name outside its folders is high, a host path is not judged") {
   const ordered_json svchost = {{"CompanyName", "Microsoft Corporation"},
                                 {"OriginalFilename", "svchost.exe"}};
   const auto in_temp =

@@ -67,7 +67,7 @@ std::string bam_reg(const char* service, const std::vector<BamValue>& values) {
 
 }  // namespace
 
-TEST_CASE("bam: bam and dam values of a written SYSTEM hive; RegRipper's bam agrees",
+TEST_CASE("bam: bam and dam values of a written SYSTEM hive, RegRipper's bam agrees",
           "[registry][bam]") {
   TempDir dir;
   const fs::path hive = dir.path() / "SYSTEM";

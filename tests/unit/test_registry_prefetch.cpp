@@ -115,7 +115,7 @@ TEST_CASE("prefetch: every corpus .pf equals sccainfo", "[registry][prefetch]") 
   CHECK(versions == std::set<unsigned>{17, 23, 30});
 }
 
-TEST_CASE("prefetch: truncated and garbage files are errors naming them; the rest is read",
+TEST_CASE("prefetch: truncated and garbage files are errors naming them, the rest is read",
           "[registry][prefetch]") {
   SQLTRIAGE_REQUIRE_CORPUS(corpus, "prefetch");
   TempDir dir;
@@ -151,7 +151,7 @@ TEST_CASE("prefetch: truncated and garbage files are errors naming them; the res
     if (e.artifact.path.find("HUGE") != std::string::npos) CHECK(e.artifact.offset == 4u);
 }
 
-TEST_CASE("prefetch: found under Windows\\Prefetch of a directory evidence",
+TEST_CASE("prefetch: found under the Windows Prefetch folder of a directory evidence",
           "[registry][prefetch]") {
   SQLTRIAGE_REQUIRE_CORPUS(corpus, "prefetch");
   TempDir dir;

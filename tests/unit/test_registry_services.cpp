@@ -15,7 +15,7 @@ using sqltriage::registry::read_services;
 using sqltriage::test::RegText;
 using sqltriage::test::run_hive_reader;
 
-TEST_CASE("services: every control set, Parameters\\ServiceDll, names of Start and Type",
+TEST_CASE("services: every control set, ServiceDll under Parameters, names of Start and Type",
           "[registry][persistence]") {
   if (!sqltriage::test::tool_or_skip("hivexregedit")) return;
   sqltriage::test::TempDir tmp;

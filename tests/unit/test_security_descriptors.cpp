@@ -317,7 +317,7 @@ TEST_CASE("$SDS of zeros, and an empty one", "[owner]") {
   CHECK(empty.errors().empty());
 }
 
-TEST_CASE("$SDS: a truncated last entry is an error naming its offset; the rest is kept",
+TEST_CASE("$SDS: a truncated last entry is an error naming its offset, the rest is kept",
           "[owner]") {
   SdsBuilder sds;
   sds.add(0x100, descriptor(kSystem, kSystem, kEveryone));
@@ -338,7 +338,7 @@ TEST_CASE("$SDS: a truncated last entry is an error naming its offset; the rest 
 }
 
 TEST_CASE(
-    "$SDS: size 0xFFFFFFFF, id 0, a bad hash and a duplicate id are errors; later "
+    "$SDS: size 0xFFFFFFFF, id 0, a bad hash and a duplicate id are errors, later "
     "entries are still found",
     "[owner]") {
   SdsBuilder sds;
@@ -372,7 +372,7 @@ TEST_CASE(
   CHECK(text.find("size 8 is below") != std::string::npos);
 }
 
-TEST_CASE("$SDS: bytes that are no entry between entries are one error; the scan resyncs",
+TEST_CASE("$SDS: bytes that are no entry between entries are one error, the scan resyncs",
           "[owner]") {
   SdsBuilder sds;
   sds.add(0x100, descriptor(kSystem, kSystem, kEveryone));
@@ -437,7 +437,7 @@ class FailingSource final : public ByteSource {
 };
 }  // namespace
 
-TEST_CASE("$SDS: a read failure ends the scan with a 'truncated' error; indexed ids stay",
+TEST_CASE("$SDS: a read failure ends the scan with a 'truncated' error, indexed ids stay",
           "[owner]") {
   SdsBuilder sds;
   for (std::uint32_t id = 0x100; id < 0x100 + 3000; ++id)

@@ -287,7 +287,7 @@ TEST_CASE("yara: a syntax error names the file and the line the yara CLI names",
   CHECK(what.find(good.string()) == std::string::npos);
 }
 
-TEST_CASE("yara: an undefined identifier names the file and line; a warning does not fail",
+TEST_CASE("yara: an undefined identifier names the file and line, a warning does not fail",
           "[yara]") {
   if (!tool_or_skip("yara")) return;
   TempDir dir;
@@ -374,7 +374,7 @@ TEST_CASE("yara: matches, tags, meta and string offsets are those of the yara CL
   CHECK(offsets == std::vector<std::uint64_t>{10, 300, 40, 60, 90, 120});
 }
 
-TEST_CASE("yara: the same rule name in two namespaces; rules of both files match", "[yara]") {
+TEST_CASE("yara: the same rule name in two namespaces, rules of both files match", "[yara]") {
   if (!tool_or_skip("yara")) return;
   TempDir dir;
   const auto one = dir.path() / "one.yar";
