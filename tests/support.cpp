@@ -45,6 +45,13 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
+void write_file(const std::filesystem::path& path, const std::string& bytes) {
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  REQUIRE(out.good());
+}
+
 CommandResult run(const std::string& command) {
   TempDir tmp;
   auto out_path = tmp.path() / "out";

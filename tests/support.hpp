@@ -55,6 +55,9 @@ struct CommandResult {
   std::string err;  ///< standard error
 };
 
+/// Writes `bytes` to `path`, creating its parent folders; REQUIREs that the write succeeds.
+void write_file(const std::filesystem::path& path, const std::string& bytes);
+
 /// Runs `command` through /bin/sh, capturing stdout and stderr. Never throws on non-zero exit.
 CommandResult run(const std::string& command);
 

@@ -60,11 +60,7 @@ std::vector<std::string> check_ids(const Json& f) {
   return ids;
 }
 
-void write_file(const fs::path& p, const std::string& bytes) {
-  fs::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary);
-  out << bytes;
-}
+using sqltriage::test::write_file;
 
 /// "1676901838.123456789" (seconds.nanoseconds since the Unix epoch) in the document's form.
 std::string iso_of_unix(const std::string& text) {

@@ -48,10 +48,7 @@ Found find(const fs::path& evidence_path, const std::string& kind) {
   return out;
 }
 
-void write_file(const fs::path& p, const std::string& bytes) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << bytes;
-}
+using sqltriage::test::write_file;
 
 /// The 1-based line of the only occurrence of `needle` in `text` (REQUIREs one).
 std::size_t line_of(const std::string& text, const std::string& needle) {

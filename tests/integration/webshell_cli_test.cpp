@@ -22,11 +22,6 @@ namespace fs = std::filesystem;
 
 std::string q(const fs::path& p) { return shell_quote(p.string()); }
 
-void write_file(const fs::path& p, const std::string& bytes) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << bytes;
-}
-
 /// Sets a file's last-write (and access) time to an ISO-8601 UTC time, with touch.
 void set_mtime(const fs::path& p, const std::string& iso) {
   REQUIRE(run("TZ=UTC touch -m -a -d " + shell_quote(iso) + " " + q(p)).exit_code == 0);

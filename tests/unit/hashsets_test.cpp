@@ -19,9 +19,7 @@ using hashsets::Verdict;
 
 namespace {
 
-void write_file(const std::filesystem::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::binary) << text;
-}
+using sqltriage::test::write_file;
 
 std::string first_word(const std::string& s) { return s.substr(0, s.find_first_of(" \n")); }
 

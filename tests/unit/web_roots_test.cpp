@@ -75,10 +75,7 @@ std::string utf16le_with_bom(const std::string& utf8) {
   return out;
 }
 
-void write_file(const fs::path& p, const std::string& bytes) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << bytes;
-}
+using sqltriage::test::write_file;
 
 /// expat's verdict on an XML file: {line, byte index} of the first error, or {0, 0}.
 std::pair<std::size_t, std::size_t> expat_error(const fs::path& file) {

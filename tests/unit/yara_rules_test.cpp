@@ -24,12 +24,7 @@ namespace yr = sqltriage::yara;
 
 namespace {
 
-void write_file(const fs::path& path, const std::string& bytes) {
-  fs::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  REQUIRE(out.good());
-}
+using sqltriage::test::write_file;
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

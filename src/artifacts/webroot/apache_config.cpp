@@ -187,9 +187,7 @@ void ApacheReader::directive(const std::vector<std::string>& words, const std::s
                              std::size_t line, int depth, std::size_t base) {
   auto& sections = sections_;
   const std::string name = ascii_lower(words[0]);
-  const auto at_line = [&](const std::string& what) {
-    return "line " + std::to_string(line) + ": " + what;
-  };
+  const auto at_line = [&](const std::string& what) { return webroots::at_line(line, what); };
   const auto need = [&](std::size_t n) {
     if (words.size() > n) return true;
     out_.error(make_error(display, "record", at_line(words[0] + " needs an argument")));
@@ -259,13 +257,7 @@ void ApacheReader::directive(const std::vector<std::string>& words, const std::s
     const std::string pattern = normalize_windows_path(words[1], server_root_);
     out_.parsed().includes.push_back(pattern);
     if (!includer_) return;
-    if (depth >= kMaxIncludeDepth) {
-      out_.error(
-          make_error(display, "limit",
-                     at_line("includes nested deeper than " + std::to_string(kMaxIncludeDepth) +
-                             " levels: " + pattern + " is not read")));
-      return;
-    }
+    if (!include_within_depth(out_, depth, display, line, pattern)) return;
     const bool optional = name == "includeoptional";
     std::vector<ErrorEntry> errors;
     includer_(

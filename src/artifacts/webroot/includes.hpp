@@ -75,4 +75,21 @@ class Results {
   std::size_t errors_ = 0;
 };
 
+/// "line N: what", the text of an error about one line of a configuration file.
+inline std::string at_line(std::size_t line, const std::string& what) {
+  return "line " + std::to_string(line) + ": " + what;
+}
+
+/// Whether an include directive at `depth` may be followed; when not, adds one "limit" error
+/// naming the file, the line and the include that is not read.
+inline bool include_within_depth(Results& out, int depth, const std::string& display,
+                                 std::size_t line, const std::string& pattern) {
+  if (depth < kMaxIncludeDepth) return true;
+  out.error(
+      make_error(display, "limit",
+                 at_line(line, "includes nested deeper than " + std::to_string(kMaxIncludeDepth) +
+                                   " levels: " + pattern + " is not read")));
+  return false;
+}
+
 }  // namespace sqltriage::webroots

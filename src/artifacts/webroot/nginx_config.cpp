@@ -195,9 +195,7 @@ void NginxReader::statement(std::vector<std::string>& words, std::size_t line, b
   if (in_table || overflow_ > 0 || words.empty()) return;
 
   const std::string& name = words[0];
-  const auto at_line = [&](const std::string& what) {
-    return "line " + std::to_string(line) + ": " + what;
-  };
+  const auto at_line = [&](const std::string& what) { return webroots::at_line(line, what); };
   if (name == "root" || name == "alias") {
     if (words.size() < 2) {
       out_.error(make_error(display, "record", at_line(name + " needs an argument")));
@@ -237,13 +235,7 @@ void NginxReader::statement(std::vector<std::string>& words, std::size_t line, b
     const std::string pattern = normalize_windows_path(words[1], prefix_ + "\\conf");
     out_.parsed().includes.push_back(pattern);
     if (!includer_) return;
-    if (depth >= kMaxIncludeDepth) {
-      out_.error(
-          make_error(display, "limit",
-                     at_line("includes nested deeper than " + std::to_string(kMaxIncludeDepth) +
-                             " levels: " + pattern + " is not read")));
-      return;
-    }
+    if (!include_within_depth(out_, depth, display, line, pattern)) return;
     std::vector<ErrorEntry> errors;
     includer_(
         pattern, has_wildcard(pattern), source_of(display, line),

@@ -106,6 +106,24 @@ std::string join(const std::string& parent, const std::string& name, char sep) {
   return parent.empty() ? name : parent + sep + name;
 }
 
+/// Whether a regular file of this kind is scanned: by extension (unless all_files), and while
+/// the root has fewer than max_files to scan (the first file over it adds one "limit" error
+/// naming the root). Counts the files the extension filter leaves out.
+bool take(RootFiles& out, const std::string& kind, const WalkOptions& options,
+          const std::string& root, bool& limit_reported) {
+  if (!options.all_files && kind == "other") {
+    ++out.skipped_by_extension;
+    return false;
+  }
+  if (out.files.size() < options.max_files) return true;
+  if (!limit_reported)
+    out.errors.push_back(make_error(root, "limit",
+                                    "more than " + std::to_string(options.max_files) +
+                                        " files to scan: the rest is not scanned"));
+  limit_reported = true;
+  return false;
+}
+
 // --- the host ----------------------------------------------------------------------------
 
 struct HostTimes {
@@ -214,18 +232,7 @@ RootFiles walk_host(const fs::path& root, const std::string& display_root,
       const auto t = host_times(entry.path());
       times.push_back(t.last_write);
       const auto kind = file_kind(name);
-      if (!options.all_files && kind == "other") {
-        ++out.skipped_by_extension;
-        continue;
-      }
-      if (out.files.size() >= options.max_files) {
-        if (!limit_reported)
-          out.errors.push_back(make_error(display_root, "limit",
-                                          "more than " + std::to_string(options.max_files) +
-                                              " files to scan: the rest is not scanned"));
-        limit_reported = true;
-        continue;
-      }
+      if (!take(out, kind, options, display_root, limit_reported)) continue;
       Candidate c;
       c.display_path = display(relative);
       c.relative_path = relative;
@@ -346,18 +353,7 @@ std::optional<RootFiles> walk_volume(const VolumeContext& ctx, const std::string
       const auto owner = owner_of(e, ctx.entry);
       if (!owner.empty()) ++out.owners[owner];
       const auto kind = file_kind(d.name);
-      if (!options.all_files && kind == "other") {
-        ++out.skipped_by_extension;
-        continue;
-      }
-      if (out.files.size() >= options.max_files) {
-        if (!limit_reported)
-          out.errors.push_back(make_error(windows_root, "limit",
-                                          "more than " + std::to_string(options.max_files) +
-                                              " files to scan: the rest is not scanned"));
-        limit_reported = true;
-        continue;
-      }
+      if (!take(out, kind, options, windows_root, limit_reported)) continue;
       Candidate c;
       c.display_path = display(relative);
       c.relative_path = relative;
