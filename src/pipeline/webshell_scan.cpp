@@ -4,7 +4,6 @@
 #include "sqltriage/webshell_scan.hpp"
 
 #include <algorithm>
-#include <set>
 #include <thread>
 
 #include "artifacts/ntfs/volume.hpp"
@@ -71,6 +70,7 @@ class WebshellScan {
   void error(const ErrorEntry& e) { emit_counted(sink_, outcome_, e); }
 
   void scan_evidence(const Evidence& ev) {
+    walked_.clear();  // roots nest within one evidence argument, not across them
     const auto kind = ev.kind();
     if (kind == "file") {
       Candidate c;
@@ -81,6 +81,7 @@ class WebshellScan {
       std::error_code ec;
       c.size = std::filesystem::file_size(ev.path(), ec);
       RootFiles files;
+      files.root_display = ev.path().string();  // the file is its own root
       files.seen = 1;
       files.bytes = c.size;
       files.files.push_back(std::move(c));
@@ -203,10 +204,19 @@ class WebshellScan {
                  const pipeline::mft_scan::AccountLookup& accounts = {}) {
     ++roots_walked_;
     RootView view{root_json(root, files, accounts), root.url_path};
-    // Nested roots (a virtual directory inside a site's folder) are scanned once.
+    // Nested roots (a virtual directory inside a site's folder): each file is scanned once,
+    // under the first root walked that holds it.
     std::erase_if(files.files, [&](const Candidate& c) {
-      return !scanned_.insert(ascii_lower(c.display_path)).second;
+      const std::string path = ascii_lower(c.display_path);
+      for (const auto& walked : walked_)
+        if (path == walked ||
+            (path.size() > walked.size() && path.compare(0, walked.size(), walked) == 0 &&
+             (path[walked.size()] == '\\' || path[walked.size()] == '/' || walked.back() == '\\' ||
+              walked.back() == '/')))
+          return true;
+      return false;
     });
+    walked_.push_back(ascii_lower(files.root_display));
     Finding rf;
     rf.type = "webshell.web_root";
     rf.artifact.path = root.path;
@@ -272,7 +282,9 @@ class WebshellScan {
   checks::WebshellCheckOptions checks_;
   pipeline::webshell::WalkOptions walk_;
   pipeline::webshell::FileScanLimits limits_;
-  std::set<std::string> scanned_;
+  /// The web roots of this evidence argument walked so far (lower case, as files' display
+  /// paths start).
+  std::vector<std::string> walked_;
   std::size_t roots_walked_ = 0;
   ScanOutcome outcome_;
 };

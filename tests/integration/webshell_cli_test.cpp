@@ -210,16 +210,22 @@ TEST_CASE("webshell cli: heuristics on a planted web root of a mounted evidence"
 
   const auto r = run_sqltriage("webshell " + q(dir.path()) +
                                " --no-cache --webroot 'C:\\sites\\shop' --all"
+                               " --webroot 'C:\\inetpub\\wwwroot\\img'"
                                " --since 2023-02-20T13:00:00Z --until 2023-02-20T15:00:00Z");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const Json doc = parse_doc(r.out);
   const auto roots = of_type(doc, "webshell.web_root");
-  REQUIRE(roots.size() == 2);
+  REQUIRE(roots.size() == 3);
   CHECK(roots[0].at("data").at("Server") == "default");
   CHECK(roots[1].at("data").at("Path") == "C:\\sites\\shop");
   CHECK(roots[1].at("data").at("Server") == "given");
+  // A root inside another: its files were scanned under the first.
+  CHECK(roots[2].at("data").at("Path") == "C:\\inetpub\\wwwroot\\img");
+  CHECK(roots[2].at("data").at("FilesSeen") == 2);
+  CHECK(roots[2].at("data").at("FilesToScan") == 0);
   const auto files = of_type(doc, "webshell.file");
+  CHECK(files.size() == 11);  // every scanned file once (--all)
   auto ids_of = [&](const std::string& path) {
     const Json* f = file_finding(files, path);
     INFO(path);

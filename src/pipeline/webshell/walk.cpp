@@ -162,6 +162,7 @@ std::string file_kind(std::string_view file_name) {
 RootFiles walk_host(const fs::path& root, const std::string& display_root,
                     const WalkOptions& options) {
   RootFiles out;
+  out.root_display = display_root;
   const char sep = display_root.size() >= 2 && display_root[1] == ':' ? '\\' : '/';
   struct Folder {
     fs::path host;
@@ -274,6 +275,7 @@ std::optional<RootFiles> walk_volume(const VolumeContext& ctx, const std::string
   std::string_view volume_path = windows_root;
   if (volume_path.size() >= 2 && volume_path[1] == ':') volume_path.remove_prefix(2);
   RootFiles out;
+  out.root_display = windows_root;
   const auto& entries = *ctx.entry.source;
   std::optional<std::uint64_t> root_entry;
   try {

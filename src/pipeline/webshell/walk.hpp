@@ -47,6 +47,8 @@ struct Candidate {
 
 /// The files of one web root.
 struct RootFiles {
+  /// The root as the files' display paths start ("C:\\inetpub\\wwwroot", or a host path).
+  std::string root_display;
   std::vector<Candidate> files;  ///< to scan, in path order
   std::uint64_t seen = 0;        ///< regular files under the root
   std::uint64_t skipped_by_extension = 0;
