@@ -46,7 +46,8 @@ struct RuleSetOptions {
   /// Compile the bundled rules (false for --rules-only).
   bool builtin = true;
   /// --rules: files, and folders whose *.yar and *.yara files (recursively, sorted by path)
-  /// are added. Each file is its own namespace, named after its stem.
+  /// are added. Each file is its own namespace, named after its stem; a later file with the
+  /// stem of an earlier one (a bundled file included) gets "<stem>_2", "<stem>_3", ...
   std::vector<std::filesystem::path> extra;
   /// Folder of the compiled-rules cache; std::nullopt disables the cache. A cache that cannot
   /// be read or written is ignored (the rules are compiled) and reported in cache_note(); a
@@ -57,7 +58,8 @@ struct RuleSetOptions {
 };
 
 /// The default cache folder: $XDG_CACHE_HOME/sqltriage/yara, else $HOME/.cache/sqltriage/yara;
-/// std::nullopt when neither variable is set.
+/// std::nullopt when neither is set to an absolute path (the XDG Base Directory
+/// specification says to ignore a relative one).
 std::optional<std::filesystem::path> default_cache_dir();
 
 /// One occurrence of a rule's string.
@@ -124,13 +126,23 @@ class RuleSet {
   /// Why the cache was not used or not written (empty when it was, or when disabled).
   const std::string& cache_note() const;
   /// libyara's compiler warnings, "<source name>:<line>: <message>" (they do not fail a
-  /// load). Empty when the rules came from the cache.
+  /// load; none when the rules came from the cache), after what gathering the sources skipped
+  /// ("<path>: a symbolic link in a rules folder, not followed", "<path>: named twice, read
+  /// once").
   const std::vector<std::string>& warnings() const;
 
   struct Impl;
 
  private:
-  explicit RuleSet(std::unique_ptr<Impl> impl);
+  /// Only RuleSet's own functions can make the key, so only they construct a RuleSet.
+  struct Key {
+    explicit Key() = default;
+  };
+
+ public:
+  RuleSet(Key, std::unique_ptr<Impl> impl);
+
+ private:
   std::unique_ptr<Impl> impl_;
 };
 

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -560,6 +561,18 @@ TEST_CASE("yara: a damaged or foreign cache file is ignored, reported and rewrit
       {"empty", std::string()},
       {"foreign", read_file(yarac)},
   };
+  // Another rule set's sound cache file, copied under this set's key.
+  const auto other_rules = dir.path() / "other.yar";
+  write_file(other_rules, "rule other { condition: true }\n");
+  const auto other = load_files({other_rules}, cache);
+  const std::string other_file = read_file(cache / (other->key() + ".yarc"));
+  {
+    write_file(cached, other_file);
+    const auto rules = load_files({file}, cache);
+    CHECK_FALSE(rules->from_cache());
+    CHECK(rules->cache_note().find("another rule set") != std::string::npos);
+    CHECK(canonical(scan(*rules, data)) == canonical(scan(*reference, data)));
+  }
   for (const auto& [what, bytes] : damages) {
     INFO(what);
     write_file(cached, bytes);
@@ -712,6 +725,12 @@ TEST_CASE("yara: default cache folder follows XDG_CACHE_HOME, then HOME", "[yara
   CHECK(yr::default_cache_dir() == fs::path("/x/cache/sqltriage/yara"));
   ::unsetenv("XDG_CACHE_HOME");
   CHECK(yr::default_cache_dir() == fs::path("/h/.cache/sqltriage/yara"));
+  ::setenv("HOME", "relative/home", 1);  // not absolute: ignored, as XDG says
+  CHECK_FALSE(yr::default_cache_dir());
+  ::setenv("XDG_CACHE_HOME", "cache", 1);
+  ::setenv("HOME", "/h", 1);
+  CHECK(yr::default_cache_dir() == fs::path("/h/.cache/sqltriage/yara"));
+  ::unsetenv("XDG_CACHE_HOME");
   ::unsetenv("HOME");
   CHECK_FALSE(yr::default_cache_dir());
   if (saved_xdg) ::setenv("XDG_CACHE_HOME", saved_xdg->c_str(), 1);
@@ -771,4 +790,40 @@ TEST_CASE("yara: a huge or special --rules file is refused by name, not read", "
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   const std::string fifo_what = what_of_load({fifo});  // must not block on the pipe
   CHECK(fifo_what.find(fifo.string()) != std::string::npos);
+}
+
+TEST_CASE("yara: files of one stem get their own namespaces, a file named twice is read once",
+          "[yara]") {
+  TempDir dir;
+  const std::string rule = "rule same { strings: $a = \"needle\" condition: $a }\n";
+  write_file(dir.path() / "a" / "same.yar", rule);
+  write_file(dir.path() / "b" / "same.yar", rule);
+  // A file named like a bundled one, holding a rule of the bundled file's name.
+  const auto builtin = yr::builtin_rules();
+  REQUIRE_FALSE(builtin.empty());
+  const std::string bundled_stem = fs::path(builtin.front().name).stem().string();
+  const auto clash = dir.path() / "c" / (bundled_stem + ".yar");
+  std::smatch m;
+  REQUIRE(std::regex_search(builtin.front().text, m, std::regex("rule\\s+(\\w+)")));
+  write_file(clash, "rule " + m[1].str() + " { strings: $a = \"needle\" condition: $a }\n");
+  write_file(dir.path() / "d" / "real.yar", rule);
+  fs::create_symlink(dir.path() / "d" / "real.yar", dir.path() / "a" / "link.yar");
+
+  yr::RuleSetOptions options;
+  options.extra = {dir.path() / "a", dir.path() / "b", clash, dir.path() / "a" / "same.yar"};
+  const auto rules = yr::RuleSet::load(options);
+  const auto result = scan(*rules, "a needle in a haystack");
+  std::set<std::string> hits;
+  for (const auto& match : result.matches) hits.insert(match.ns + ":" + match.rule);
+  CHECK(hits ==
+        std::set<std::string>{"same:same", "same_2:same", bundled_stem + "_2:" + m[1].str()});
+  // The repeat and the link are named, not silently dropped.
+  const auto& notes = rules->warnings();
+  auto noted = [&](const std::string& text) {
+    return std::any_of(notes.begin(), notes.end(),
+                       [&](const std::string& n) { return n.find(text) != std::string::npos; });
+  };
+  CHECK(noted("same.yar: named twice, read once"));
+  CHECK(noted("link.yar: a symbolic link in a rules folder, not followed"));
+  CHECK(rules->source_names().size() == builtin.size() + 3);
 }

@@ -128,7 +128,7 @@ bool uses_include(const std::vector<SourceInput>& sources) {
   return false;
 }
 
-RulesPtr load_cached(const fs::path& file, std::string& note) {
+RulesPtr load_cached(const fs::path& file, const std::string& key, std::string& note) {
   note.clear();
   std::error_code ec;
   const auto status = fs::status(file, ec);
@@ -161,10 +161,12 @@ RulesPtr load_cached(const fs::path& file, std::string& note) {
     return nullptr;
   }
   const std::string_view payload = view.substr(kHeaderSize);
-  const auto digest = sha256(payload);
+  const auto digest = sha256(key + std::string(payload));
   if (digest.size() != kDigestSize ||
       std::memcmp(digest.data(), view.data() + kMagic.size(), kDigestSize) != 0) {
-    note = "cache file " + name + " ignored: its SHA-256 does not match its contents (damaged)";
+    note = "cache file " + name +
+           " ignored: its SHA-256 does not match its key and contents (damaged, or another "
+           "rule set's file)";
     return nullptr;
   }
   const auto keep_alive = library();
@@ -182,7 +184,7 @@ RulesPtr load_cached(const fs::path& file, std::string& note) {
   return RulesPtr(raw);
 }
 
-std::string save_cached(YR_RULES* rules, const fs::path& file) {
+std::string save_cached(YR_RULES* rules, const fs::path& file, const std::string& key) {
   const fs::path dir = file.parent_path();
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -195,7 +197,7 @@ std::string save_cached(YR_RULES* rules, const fs::path& file) {
   const int rc = yr_rules_save_stream(rules, &stream);
   if (rc != ERROR_SUCCESS)
     return "libyara could not save the compiled rules (error " + std::to_string(rc) + ")";
-  const auto digest = sha256(payload);
+  const auto digest = sha256(key + payload);
 
   std::string pattern = file.string() + ".XXXXXX";
   const int fd = ::mkstemp(pattern.data());

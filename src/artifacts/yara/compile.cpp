@@ -43,7 +43,7 @@ CompilerPtr new_compiler(Messages& messages) {
 
 // Adds one source; returns libyara's error count for it.
 int add_source(YR_COMPILER* compiler, Messages& messages, const SourceInput& input) {
-  const std::string ns = namespace_of(input.source.name);
+  const std::string& ns = input.ns;
   messages.current = &input.source.name;
   const auto errors_before = messages.errors.size();
   int failed = 0;

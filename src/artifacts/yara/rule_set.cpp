@@ -45,7 +45,8 @@ void compile_into(RuleSet::Impl& impl, const std::vector<SourceInput>& sources) 
 
 }  // namespace
 
-RuleSet::RuleSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+RuleSet::RuleSet(Key /*only RuleSet makes one*/, std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {
   impl_->rule_count = count_rules(impl_->rules.get());
 }
 
@@ -53,14 +54,20 @@ RuleSet::~RuleSet() = default;
 
 std::shared_ptr<const RuleSet> RuleSet::compile(const std::vector<RuleSource>& sources) {
   std::vector<SourceInput> inputs;
-  for (const auto& s : sources) inputs.push_back(SourceInput{s, false});
+  for (const auto& s : sources) inputs.push_back(SourceInput{s, false, {}});
+  assign_namespaces(inputs);
   auto impl = start(inputs);
   compile_into(*impl, inputs);
-  return std::shared_ptr<const RuleSet>(new RuleSet(std::move(impl)));
+  return std::make_shared<const RuleSet>(Key{}, std::move(impl));
 }
 
 std::shared_ptr<const RuleSet> RuleSet::load(const RuleSetOptions& options) {
-  const std::vector<SourceInput> sources = gather_sources(options);
+  auto finish = [](std::unique_ptr<Impl> impl, const std::vector<std::string>& notes) {
+    impl->warnings.insert(impl->warnings.begin(), notes.begin(), notes.end());
+    return std::make_shared<const RuleSet>(Key{}, std::move(impl));
+  };
+  std::vector<std::string> notes;
+  const std::vector<SourceInput> sources = gather_sources(options, notes);
   if (sources.empty())
     throw std::invalid_argument(options.builtin
                                     ? "no rules: sqltriage was built without bundled rules"
@@ -68,26 +75,26 @@ std::shared_ptr<const RuleSet> RuleSet::load(const RuleSetOptions& options) {
   auto impl = start(sources);
   if (!options.cache_dir) {
     compile_into(*impl, sources);
-    return std::shared_ptr<const RuleSet>(new RuleSet(std::move(impl)));
+    return finish(std::move(impl), notes);
   }
   if (uses_include(sources)) {
     impl->cache_note = "not cached: the rules use include, and included files are not keyed";
     compile_into(*impl, sources);
-    return std::shared_ptr<const RuleSet>(new RuleSet(std::move(impl)));
+    return finish(std::move(impl), notes);
   }
   const auto file = *options.cache_dir / (impl->key + ".yarc");
   std::string load_note;
-  impl->rules = load_cached(file, load_note);
+  impl->rules = load_cached(file, impl->key, load_note);
   if (impl->rules) {
     impl->from_cache = true;
-    return std::shared_ptr<const RuleSet>(new RuleSet(std::move(impl)));
+    return finish(std::move(impl), notes);
   }
   compile_into(*impl, sources);
-  const std::string save_note = save_cached(impl->rules.get(), file);
+  const std::string save_note = save_cached(impl->rules.get(), file, impl->key);
   if (!load_note.empty())
     impl->cache_note = load_note + (save_note.empty() ? "; compiled and rewritten" : "; compiled");
   if (!save_note.empty()) impl->cache_note += (impl->cache_note.empty() ? "" : "; ") + save_note;
-  return std::shared_ptr<const RuleSet>(new RuleSet(std::move(impl)));
+  return finish(std::move(impl), notes);
 }
 
 ScanResult RuleSet::scan(const std::uint8_t* data, std::size_t size, int timeout_s) const {

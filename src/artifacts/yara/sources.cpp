@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <set>
 #include <system_error>
 
 #include "artifacts/yara/embedded_rules.hpp"
@@ -27,14 +29,20 @@ const std::vector<RuleSource>& builtin_rules() {
 
 std::optional<fs::path> default_cache_dir() {
   const char* xdg = std::getenv("XDG_CACHE_HOME");
-  if (xdg != nullptr && *xdg != '\0') return fs::path(xdg) / "sqltriage" / "yara";
+  // The XDG Base Directory specification: a relative $XDG_CACHE_HOME is invalid, ignore it.
+  if (xdg != nullptr && *xdg == '/') return fs::path(xdg) / "sqltriage" / "yara";
   const char* home = std::getenv("HOME");
-  if (home != nullptr && *home != '\0') return fs::path(home) / ".cache" / "sqltriage" / "yara";
+  if (home != nullptr && *home == '/') return fs::path(home) / ".cache" / "sqltriage" / "yara";
   return std::nullopt;
 }
 
-std::string namespace_of(const std::string& source_name) {
-  return fs::path(source_name).stem().string();
+void assign_namespaces(std::vector<SourceInput>& sources) {
+  std::map<std::string, int> used;
+  for (auto& s : sources) {
+    const std::string stem = fs::path(s.source.name).stem().string();
+    const int n = ++used[stem];
+    s.ns = n == 1 ? stem : stem + "_" + std::to_string(n);
+  }
 }
 
 namespace {
@@ -61,8 +69,9 @@ bool is_rule_file_name(const fs::path& p) {
   return ext == ".yar" || ext == ".yara";
 }
 
-// The rule files under `dir`, sorted by path; symlinked files and folders are skipped.
-std::vector<fs::path> rule_files_in(const fs::path& dir) {
+// The rule files under `dir`, sorted by path; symlinked files and folders, FIFOs and devices
+// are skipped and named in `notes`.
+std::vector<fs::path> rule_files_in(const fs::path& dir, std::vector<std::string>& notes) {
   std::vector<fs::path> found;
   std::error_code ec;
   fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec);
@@ -71,7 +80,13 @@ std::vector<fs::path> rule_files_in(const fs::path& dir) {
     if (ec) break;
     const auto status = it->symlink_status(ec);
     if (ec) break;
-    if (fs::is_regular_file(status) && is_rule_file_name(it->path())) found.push_back(it->path());
+    if (!is_rule_file_name(it->path()) && !fs::is_symlink(status)) continue;
+    if (fs::is_regular_file(status))
+      found.push_back(it->path());
+    else if (fs::is_symlink(status))
+      notes.push_back(it->path().string() + ": a symbolic link in a rules folder, not followed");
+    else if (!fs::is_directory(status))
+      notes.push_back(it->path().string() + ": not a regular file, not read");
   }
   if (ec) throw RuleError(dir.string() + ": cannot list the rules folder: " + ec.message());
   std::sort(found.begin(), found.end());
@@ -81,10 +96,21 @@ std::vector<fs::path> rule_files_in(const fs::path& dir) {
 
 }  // namespace
 
-std::vector<SourceInput> gather_sources(const RuleSetOptions& options) {
+std::vector<SourceInput> gather_sources(const RuleSetOptions& options,
+                                        std::vector<std::string>& notes) {
   std::vector<SourceInput> out;
   if (options.builtin)
-    for (const auto& r : builtin_rules()) out.push_back(SourceInput{r, false});
+    for (const auto& r : builtin_rules()) out.push_back(SourceInput{r, false, {}});
+  std::set<fs::path> seen;
+  auto add = [&](const fs::path& file) {
+    std::error_code ec;
+    const auto canonical = fs::weakly_canonical(file, ec);
+    if (!ec && !seen.insert(canonical).second) {
+      notes.push_back(file.string() + ": named twice, read once");
+      return;
+    }
+    out.push_back(SourceInput{RuleSource{file.string(), read_rule_file(file)}, true, {}});
+  };
   for (const auto& entry : options.extra) {
     std::error_code ec;
     const auto status = fs::status(entry, ec);
@@ -92,12 +118,12 @@ std::vector<SourceInput> gather_sources(const RuleSetOptions& options) {
       throw RuleError(entry.string() + ": no such rule file or folder" +
                       (ec ? " (" + ec.message() + ")" : std::string()));
     if (fs::is_directory(status)) {
-      for (const auto& file : rule_files_in(entry))
-        out.push_back(SourceInput{RuleSource{file.string(), read_rule_file(file)}, true});
+      for (const auto& file : rule_files_in(entry, notes)) add(file);
     } else {
-      out.push_back(SourceInput{RuleSource{entry.string(), read_rule_file(entry)}, true});
+      add(entry);
     }
   }
+  assign_namespaces(out);
   return out;
 }
 
