@@ -143,9 +143,8 @@ struct WebshellCheckOptions {
 ///  - recent_near_pivot (medium): a creation or last-write time inside [since, until] (on a
 ///    host file system, "Times.Source" "file system", the last write only: a copied file is
 ///    born at the copy);
-///  - newer_than_siblings (low): created or written (same rule for the host) more than 30 days
-///    after the median last-write time of at least 4 other files in its folder, and newer
-///    than all of them;
+///  - newer_than_siblings (low): created (inside an image) or written more than 30 days
+///    after the median last-write time of at least 4 other files in its folder;
 ///  - obfuscated_script (low; medium when both): a line longer than 4,096 bytes, or a
 ///    Shannon entropy above 5.8 bits per byte over at least 1 KiB of script;
 ///  - script_in_upload_folder (medium): a server script below a folder named for uploads,

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +64,13 @@ const std::vector<std::string>& webshell_extensions();
 /// followed), files over max_size, scans that time out and web roots that are not in the
 /// evidence become error entries.
 ScanOutcome scan_webshells(const WebshellScanOptions& options, const std::string& command,
+                           FindingSink& sink);
+
+/// The same with the rules already loaded (yara::RuleSet::load of options.rules, which is then
+/// not read): callers load them first so that rules that do not compile stop the run before
+/// anything, an output file included, is written.
+ScanOutcome scan_webshells(const WebshellScanOptions& options,
+                           std::shared_ptr<const yara::RuleSet> rules, const std::string& command,
                            FindingSink& sink);
 
 }  // namespace sqltriage

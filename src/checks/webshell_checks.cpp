@@ -95,17 +95,17 @@ void newer_than_siblings(Finding& f) {
   const auto* siblings = member(f.data, "Siblings");
   if (!times || !siblings || number(*siblings, "Count") < 4) return;
   const auto median = time_of(*siblings, "MedianLastWriteTime");
-  const auto newest = time_of(*siblings, "NewestLastWriteTime");
-  if (!median || !newest) return;
+  if (!median) return;
   std::optional<Filetime> own;
   for (const char* key : comparable_times(*times))
     if (const auto t = time_of(*times, key)) own = std::max(own.value_or(0), *t);
-  if (!own || *own <= *newest || *own < *median + kThirtyDays) return;
+  // Not "newer than every sibling": two files dropped together would hide each other.
+  if (!own || *own < *median + kThirtyDays) return;
   f.add_check(hit("newer_than_siblings", Severity::low,
                   "written " + std::to_string((*own - *median) / (86400ull * kTicksPerSecond)) +
                       " days after the median of its " +
                       std::to_string(static_cast<long long>(number(*siblings, "Count"))) +
-                      " siblings, and after all of them"));
+                      " siblings"));
 }
 
 void obfuscated(Finding& f) {

@@ -1,5 +1,6 @@
 #include "cli/common.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 namespace sqltriage::cli {
@@ -38,6 +39,19 @@ void add_common_options(CLI::App& cmd, CommonOptions& o, bool with_time, bool wi
       });
   cmd.add_option("--threads", o.threads, "Worker threads (default and 0: the number of cores)")
       ->type_name("N");
+}
+
+void add_time_options(CLI::App& cmd, CommonOptions& o, const std::string& inside) {
+  cmd.add_option(
+         "--pivot", o.pivot,
+         "Centre of the investigation window (ISO-8601, UTC unless an offset is given): " + inside)
+      ->type_name("TIME");
+  cmd.add_option("--window", o.window,
+                 "Half-width of the --pivot window, e.g. 30m, 2h, 1d (default 2h)")
+      ->type_name("DURATION");
+  cmd.add_option("--since", o.since, "Start of the investigation window instead")
+      ->type_name("TIME");
+  cmd.add_option("--until", o.until, "End of the investigation window")->type_name("TIME");
 }
 
 EvidenceOptions evidence_options(const CommonOptions& o) {
@@ -87,16 +101,39 @@ std::optional<Severity> fail_on(const CommonOptions& o) {
   return s;
 }
 
-Output::Output(const CommonOptions& o) {
+namespace {
+
+/// Throws UsageError when `output` is an evidence argument or lies inside a folder given as
+/// evidence: opening it for writing would destroy or change the evidence.
+void refuse_output_in_evidence(const std::string& output, const std::vector<std::string>& inputs) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path out = fs::weakly_canonical(output, ec);
+  if (ec) return;
+  for (const auto& input : inputs) {
+    const fs::path in = fs::weakly_canonical(input, ec);
+    if (ec) continue;
+    const auto rel = out.lexically_relative(in);
+    if (out == in || (!rel.empty() && *rel.begin() != ".." && fs::is_directory(in, ec)))
+      throw UsageError("--output: " + output + " is " +
+                       (out == in ? "an evidence argument" : "inside the evidence " + input) +
+                       "; evidence is never written");
+  }
+}
+
+}  // namespace
+
+Output::Output(const CommonOptions& o, const std::vector<std::string>& evidence) {
   std::ostream* out = &std::cout;
-  if (!o.output.empty()) {
+  if (!o.output.empty() && o.output != "-") {
+    refuse_output_in_evidence(o.output, evidence);
     file_.open(o.output, std::ios::binary | std::ios::trunc);
     if (!file_) throw UsageError("--output: cannot create " + o.output);
     out = &file_;
   }
   sink_ = o.jsonl ? make_jsonl_writer(*out) : make_json_writer(*out);
   out_ = out;
-  name_ = o.output.empty() ? "standard output" : o.output;
+  name_ = o.output.empty() || o.output == "-" ? "standard output" : o.output;
 }
 
 void Output::finish() {

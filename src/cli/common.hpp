@@ -43,6 +43,10 @@ EvidenceOptions evidence_options(const CommonOptions& o);
 /// `with_target` adds --target.
 void add_common_options(CLI::App& cmd, CommonOptions& o, bool with_time, bool with_target);
 
+/// Adds --pivot/--window/--since/--until for a subcommand whose window marks rather than
+/// filters; `inside` says what happens inside it ("keys last written inside it are raised").
+void add_time_options(CLI::App& cmd, CommonOptions& o, const std::string& inside);
+
 /// The time range the options ask for (UTC FILETIMEs), after validation.
 struct TimeRange {
   std::optional<Filetime> since;
@@ -60,8 +64,10 @@ std::optional<Severity> fail_on(const CommonOptions& o);
 /// Where the document goes: stdout or --output FILE, as JSON or JSON Lines.
 class Output {
  public:
-  /// Throws UsageError when the output file cannot be created.
-  explicit Output(const CommonOptions& o);
+  /// Throws UsageError when the output file cannot be created, or when it is one of the
+  /// `evidence` arguments or lies inside one of them (evidence is never written). "-" is
+  /// standard output.
+  explicit Output(const CommonOptions& o, const std::vector<std::string>& evidence = {});
   FindingSink& sink() { return *sink_; }
   /// Flushes; throws UsageError when the document could not be written whole (disk full,
   /// closed pipe), so a lost document never exits 0.

@@ -66,7 +66,7 @@ Runner register_evtx(CLI::App& app) {
     opt.threads = args->common.threads;
     opt.evidence = evidence_options(args->common);
     auto threshold = fail_on(args->common);
-    Output out(args->common);
+    Output out(args->common, args->inputs);
     auto outcome = scan_evtx(opt, "evtx", out.sink());
     out.finish();
     const auto& st = outcome.stats;

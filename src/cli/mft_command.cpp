@@ -94,7 +94,7 @@ Runner register_mft(CLI::App& app) {
     opt.evidence = evidence_options(args->common);
     auto threshold = fail_on(args->common);
     if (args->bodyfile) return run_bodyfile(*args, opt, threshold);
-    Output out(args->common);
+    Output out(args->common, args->inputs);
     auto outcome = scan_mft(opt, "mft", out.sink());
     out.finish();
     const auto& st = outcome.stats;

@@ -95,7 +95,7 @@ Runner register_pe(CLI::App& app) {
     opt.threads = args->common.threads;
     opt.evidence = evidence_options(args->common);
     auto threshold = fail_on(args->common);
-    Output out(args->common);
+    Output out(args->common, args->inputs);
     ScanOutcome outcome;
     try {
       outcome = scan_pe(opt, "pe", out.sink());

@@ -64,17 +64,8 @@ Runner register_registry(CLI::App& app) {
       ->type_name("NAME|PATH");
   cmd->add_flag("--no-replay", args->no_replay,
                 "Read dirty hives as stored, without replaying their .LOG1/.LOG2 transaction logs");
-  cmd->add_option("--pivot", args->common.pivot,
-                  "Centre of the investigation window: keys last written inside it are raised "
-                  "(ISO-8601)")
-      ->type_name("TIME");
-  cmd->add_option("--window", args->common.window,
-                  "Half-width of the --pivot window, e.g. 30m, 2h, 1d (default 2h)")
-      ->type_name("DURATION");
-  cmd->add_option("--since", args->common.since, "Start of the investigation window instead")
-      ->type_name("TIME");
-  cmd->add_option("--until", args->common.until, "End of the investigation window")
-      ->type_name("TIME");
+  add_time_options(*cmd, args->common,
+                   "keys last written inside it are raised (it does not filter)");
   add_common_options(*cmd, args->common, false, false);
   cmd->footer(
       "Examples:\n"
@@ -116,7 +107,7 @@ Runner register_registry(CLI::App& app) {
     opt.until = range.until;
     opt.evidence = evidence_options(args->common);
     auto threshold = fail_on(args->common);
-    Output out(args->common);
+    Output out(args->common, args->inputs);
     const ScanOutcome outcome = scan_registry(opt, "registry", out.sink());
     out.finish();
     const auto& st = outcome.stats;

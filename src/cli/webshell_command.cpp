@@ -1,6 +1,7 @@
 // `sqltriage webshell`: wiring only; the scan lives in src/pipeline/webshell_scan.cpp.
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <charconv>
 #include <memory>
 #include <stdexcept>
@@ -51,7 +52,9 @@ std::uint64_t parse_size(const std::string& text) {
     }
     ++p;
   }
-  if (ec != std::errc() || p != end || text.empty() || value == 0 || (value >> (63 - shift)) != 0)
+  if (ec == std::errc::result_out_of_range || (ec == std::errc() && (value >> (63 - shift)) != 0))
+    throw UsageError("--max-size: '" + text + "' is too large");
+  if (ec != std::errc() || p != end || text.empty() || value == 0)
     throw UsageError("--max-size: '" + text + "' is not a size such as 4096, 512K, 32M or 2G");
   return value << shift;
 }
@@ -85,9 +88,12 @@ Runner register_webshell(CLI::App& app) {
   cmd->add_option("--max-size", args->max_size,
                   "Larger files are not scanned (reported as errors); default 32M")
       ->type_name("BYTES");
-  cmd->add_option("--timeout", args->timeout_s, "Seconds of YARA scanning per file (0 = none)")
+  cmd->add_option("--timeout", args->timeout_s,
+                  "Seconds of YARA scanning per file (0 = none); default 10")
       ->type_name("SECONDS");
-  add_common_options(*cmd, args->common, true, false);
+  add_time_options(*cmd, args->common,
+                   "files created or written inside it are raised (it does not filter)");
+  add_common_options(*cmd, args->common, false, false);
   cmd->footer(
       "Examples:\n"
       "  sqltriage webshell disk.raw --pivot 2023-02-20T14:03:11Z --window 2d\n"
@@ -101,6 +107,14 @@ Runner register_webshell(CLI::App& app) {
     if (args->rules_only && args->rules.empty())
       throw UsageError("--rules-only needs at least one --rules FILE|DIR");
     if (args->timeout_s < 0) throw UsageError("--timeout must not be negative");
+    for (const auto& w : args->webroots) {
+      const bool drive = w.size() >= 2 && std::isalpha(static_cast<unsigned char>(w[0])) &&
+                         w[1] == ':' && (w.size() == 2 || w[2] == '\\' || w[2] == '/');
+      const bool unc = w.rfind("\\\\", 0) == 0;
+      if (!drive && !unc)
+        throw UsageError("--webroot: '" + w +
+                         "' is not a Windows path with a drive letter, e.g. 'C:\\sites\\shop'");
+    }
     WebshellScanOptions opt;
     for (const auto& i : args->inputs) opt.inputs.emplace_back(i);
     opt.webroots = args->webroots;
@@ -117,12 +131,22 @@ Runner register_webshell(CLI::App& app) {
     opt.until = range.until;
     opt.evidence = evidence_options(args->common);
     auto threshold = fail_on(args->common);
-    Output out(args->common);
-    ScanOutcome outcome;
+    // The rules first: rules that do not compile stop the run before the output is created.
+    std::shared_ptr<const yara::RuleSet> rules;
     try {
-      outcome = scan_webshells(opt, "webshell", out.sink());
+      rules = yara::RuleSet::load(opt.rules);
     } catch (const yara::RuleError& e) {
       throw UsageError(std::string("rules do not compile:\n") + e.what());
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+    for (const auto& w : rules->warnings()) spdlog::warn("rules: {}", w);
+    if (!rules->cache_note().empty()) spdlog::info("compiled-rules cache: {}", rules->cache_note());
+    spdlog::debug("{} rules{}", rules->rule_count(), rules->from_cache() ? " from the cache" : "");
+    Output out(args->common, args->inputs);
+    ScanOutcome outcome;
+    try {
+      outcome = scan_webshells(opt, rules, "webshell", out.sink());
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }

@@ -73,20 +73,25 @@ class WebshellScan {
     walked_.clear();  // roots nest within one evidence argument, not across them
     const auto kind = ev.kind();
     if (kind == "file") {
+      const std::string path = ev.path().string();
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(ev.path(), ec)) {
+        error(make_error(path, "open_failed",
+                         "not a regular file (FIFO, socket or device): not read"));
+        return;
+      }
       Candidate c;
-      c.display_path = ev.path().string();
+      c.display_path = path;
       c.relative_path = ev.path().filename().string();
       c.host_path = ev.path();
       c.kind = pipeline::webshell::file_kind(c.relative_path);
-      std::error_code ec;
       c.size = std::filesystem::file_size(ev.path(), ec);
       RootFiles files;
-      files.root_display = ev.path().string();  // the file is its own root
+      files.root_display = path;  // the file is its own root
       files.seen = 1;
       files.bytes = c.size;
       files.files.push_back(std::move(c));
-      webroots::WebRoot root{ev.path().parent_path().string(), "given", "", "", "argument"};
-      scan_root(root, std::move(files), nullptr);
+      scan_root(webroots::WebRoot{path, "given", "", "", "argument"}, std::move(files), nullptr);
       return;
     }
     if (kind == "folder") {
@@ -108,8 +113,9 @@ class WebshellScan {
     if (kind == "image") image = open_image(ev);
     if (roots.empty())
       error(make_error(ev.path().string(), "missing",
-                       "no web root found (no IIS, Apache, nginx or Tomcat configuration and no "
-                       "C:\\inetpub\\wwwroot); name one with --webroot"));
+                       "no web root found: no IIS, Apache, nginx or Tomcat configuration named "
+                       "one, and C:\\inetpub\\wwwroot is not a folder of this evidence (symbolic "
+                       "links are not followed); name one with --webroot"));
     for (const auto& root : roots) {
       if (!on_evidence_drive(root.path)) {
         error(make_error(root.path, "missing",
@@ -119,15 +125,15 @@ class WebshellScan {
       if (image) {
         auto files = pipeline::webshell::walk_volume(image->walk, root.path, walk_);
         if (!files) {
-          error(make_error(root.path, "missing", "web root (" + root.source + ") not found"));
+          error(make_error(root.path, "missing", not_found(root, false)));
           continue;
         }
         scan_root(root, std::move(*files), image->volume, image->walk.entry.accounts);
       } else {
-        auto folder = ev.resolve(root.path);
+        auto folder = host_folder(ev, root.path);
         std::error_code ec;
         if (!folder || !std::filesystem::is_directory(folder->host_path, ec)) {
-          error(make_error(root.path, "missing", "web root (" + root.source + ") not found"));
+          error(make_error(root.path, "missing", not_found(root, folder.has_value())));
           continue;
         }
         scan_root(root,
@@ -135,6 +141,26 @@ class WebshellScan {
                   nullptr);
       }
     }
+  }
+
+  /// The host folder of a web root of a directory evidence; the drive root ("C:\\") is the
+  /// folder holding the evidence's Windows folder.
+  static std::optional<ArtifactFile> host_folder(const Evidence& ev, const std::string& path) {
+    if (path.size() <= 3 && path.size() >= 2 && path[1] == ':') {
+      auto windows = ev.resolve("C:\\Windows");
+      if (!windows) return std::nullopt;
+      return ArtifactFile{"C:\\", windows->host_path.parent_path(), {}};
+    }
+    return ev.resolve(path);
+  }
+
+  static std::string not_found(const webroots::WebRoot& root, bool exists) {
+    std::string why = "web root (" + root.source + ") ";
+    if (exists) return why + "is not a folder";
+    why += "not found in the evidence";
+    if (root.path.find('%') != std::string::npos)
+      why += " (it holds a %VARIABLE% this tool does not know)";
+    return why + "; symbolic links are not followed";
   }
 
   static bool on_evidence_drive(const std::string& path) {
@@ -291,13 +317,18 @@ class WebshellScan {
 
 }  // namespace
 
-ScanOutcome scan_webshells(const WebshellScanOptions& options, const std::string& command,
+ScanOutcome scan_webshells(const WebshellScanOptions& options,
+                           std::shared_ptr<const yara::RuleSet> rules, const std::string& command,
                            FindingSink& sink) {
   if (options.max_size == 0) throw std::invalid_argument("--max-size must be at least 1 byte");
   if (options.timeout_s < 0) throw std::invalid_argument("--timeout must not be negative");
-  auto rules = yara::RuleSet::load(options.rules);
   WebshellScan scan(options, std::move(rules), sink);
   return scan.run(command);
+}
+
+ScanOutcome scan_webshells(const WebshellScanOptions& options, const std::string& command,
+                           FindingSink& sink) {
+  return scan_webshells(options, yara::RuleSet::load(options.rules), command, sink);
 }
 
 }  // namespace sqltriage

@@ -306,3 +306,58 @@ TEST_CASE("webshell cli: a rule file that does not compile names its file and li
   }
   CHECK(r.out.empty());
 }
+
+TEST_CASE("webshell cli: every evidence argument is scanned whole, the drive root included",
+          "[webshell][cli]") {
+  TempDir dir;
+  // Two servers with the same web root: the second one's shell must not be skipped.
+  for (const char* server : {"a", "b"}) {
+    fs::create_directories(dir.path() / server / "Windows");
+    write_file(dir.path() / server / "inetpub" / "wwwroot" / "index.php", "<?php echo 1; ?>\n");
+  }
+  write_file(dir.path() / "b" / "inetpub" / "wwwroot" / "index.php",
+             "<?php eval($_POST['cmd']); ?>\n");
+  const auto r = run_sqltriage("webshell " + q(dir.path() / "a") + " " + q(dir.path() / "b") +
+                               " --no-cache --webroot 'C:\\'");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const Json doc = parse_doc(r.out);
+  const auto roots = of_type(doc, "webshell.web_root");
+  REQUIRE(roots.size() == 4);  // wwwroot and C:\ of each server
+  CHECK(roots[1].at("data").at("Path") == "C:\\");
+  CHECK(roots[1].at("data").at("FilesSeen") == 1);  // index.php, already scanned under wwwroot
+  CHECK(roots[2].at("data").at("FilesToScan") == 1);
+  const auto files = of_type(doc, "webshell.file");
+  REQUIRE(files.size() == 1);
+  CHECK(files[0].at("data").at("Path") == "C:\\inetpub\\wwwroot\\index.php");
+  CHECK(doc.at("errors").empty());
+}
+
+TEST_CASE("webshell cli: evidence is never the output, and bad rules leave the output alone",
+          "[webshell][cli]") {
+  TempDir dir;
+  const auto www = dir.path() / "www";
+  write_file(www / "x.php", "<?php eval($_POST['cmd']); ?>\n");
+  const auto before = run("sha256sum " + q(www / "x.php")).out;
+  // The output inside the evidence folder, or the evidence file itself: refused, untouched.
+  for (const auto& out : {www / "x.php", www / "out.json"}) {
+    const auto r = run_sqltriage("webshell " + q(www) + " --no-cache -o " + q(out));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("evidence") != std::string::npos);
+  }
+  CHECK(run("sha256sum " + q(www / "x.php")).out == before);
+  CHECK_FALSE(fs::exists(www / "out.json"));
+  // Rules that do not compile: the previous output file keeps its bytes.
+  write_file(dir.path() / "bad.yar", "rule broken { condition: and }\n");
+  write_file(dir.path() / "previous.json", "keep");
+  const auto r =
+      run_sqltriage("webshell " + q(www) + " --no-cache --rules " + q(dir.path() / "bad.yar") +
+                    " -o " + q(dir.path() / "previous.json"));
+  CHECK(r.exit_code == 2);
+  CHECK(run("cat " + q(dir.path() / "previous.json")).out == "keep");
+  // A FIFO given as the evidence is named, not read (reading it would block).
+  REQUIRE(mkfifo((dir.path() / "pipe.php").c_str(), 0600) == 0);
+  const auto fifo = run_sqltriage("webshell " + q(dir.path() / "pipe.php") + " --no-cache", 30);
+  CHECK(fifo.exit_code == 3);
+  CHECK(fifo.out.find("not a regular file") != std::string::npos);
+}

@@ -1,5 +1,6 @@
 // The web roots of a Windows-layout evidence, from each server's usual configuration files
 // (see web_roots.hpp for the locations and their order).
+#include <map>
 #include <set>
 
 #include "artifacts/webroot/apache_config.hpp"
@@ -23,7 +24,18 @@ class Collector {
   explicit Collector(std::vector<ErrorEntry>& errors) : errors_(errors) {}
 
   void add(WebRoot root) {
-    if (!seen_.insert(ascii_lower(root.path)).second) return;
+    const auto [at, fresh] = seen_.emplace(ascii_lower(root.path), roots_.size());
+    if (!fresh) {
+      // Another site serving the same folder: the root names every site.
+      if (at->second < roots_.size() && !root.site.empty()) {
+        std::string& sites = roots_[at->second].site;
+        if (sites.empty())
+          sites = root.site;
+        else if ((", " + sites + ", ").find(", " + root.site + ", ") == std::string::npos)
+          sites += ", " + root.site;
+      }
+      return;
+    }
     if (roots_.size() >= kMaxRoots) {
       if (!full_)
         errors_.push_back(make_error(
@@ -48,7 +60,7 @@ class Collector {
  private:
   std::vector<ErrorEntry>& errors_;
   std::vector<WebRoot> roots_;
-  std::set<std::string> seen_;
+  std::map<std::string, std::size_t> seen_;  // lower-case path -> index in roots_
   bool full_ = false;
 };
 

@@ -293,8 +293,10 @@ std::optional<RootFiles> walk_volume(const VolumeContext& ctx, const std::string
   std::vector<Folder> stack{{*root_entry, "", 0}};
   std::set<std::uint64_t> entered{*root_entry};
   const std::string root_display = windows_root;
+  const bool drive_root = !root_display.empty() && root_display.back() == '\\';  // "C:\\"
   auto display = [&](const std::string& relative) {
-    return relative.empty() ? root_display : root_display + "\\" + relative;
+    if (relative.empty()) return root_display;
+    return root_display + (drive_root ? "" : "\\") + relative;
   };
   bool limit_reported = false;
   mft::Entry e;
