@@ -4,6 +4,7 @@
 #include "sqltriage/webshell_scan.hpp"
 
 #include <algorithm>
+#include <set>
 #include <thread>
 
 #include "artifacts/ntfs/volume.hpp"
@@ -67,10 +68,16 @@ class WebshellScan {
   }
 
  private:
-  void error(const ErrorEntry& e) { emit_counted(sink_, outcome_, e); }
+  /// Emits an error once per evidence argument: the web-root search and the account names
+  /// (which read IIS's configuration for app-pool identities) may meet the same damage.
+  void error(const ErrorEntry& e) {
+    if (!reported_.insert(e.artifact.path + '\n' + e.code + '\n' + e.message).second) return;
+    emit_counted(sink_, outcome_, e);
+  }
 
   void scan_evidence(const Evidence& ev) {
     walked_.clear();  // roots nest within one evidence argument, not across them
+    reported_.clear();
     const auto kind = ev.kind();
     if (kind == "file") {
       const std::string path = ev.path().string();
@@ -114,8 +121,9 @@ class WebshellScan {
     if (roots.empty())
       error(make_error(ev.path().string(), "missing",
                        "no web root found: no IIS, Apache, nginx or Tomcat configuration named "
-                       "one, and C:\\inetpub\\wwwroot is not a folder of this evidence (symbolic "
-                       "links are not followed); name one with --webroot"));
+                       "one, and C:\\inetpub\\wwwroot is not a folder of this evidence (or could "
+                       "not be read: see the errors above; symbolic links are not followed); "
+                       "name one with --webroot"));
     for (const auto& root : roots) {
       if (!on_evidence_drive(root.path)) {
         error(make_error(root.path, "missing",
@@ -311,6 +319,8 @@ class WebshellScan {
   /// The web roots of this evidence argument walked so far (lower case, as files' display
   /// paths start).
   std::vector<std::string> walked_;
+  /// The errors of this evidence argument emitted so far (path, code, message).
+  std::set<std::string> reported_;
   std::size_t roots_walked_ = 0;
   ScanOutcome outcome_;
 };
