@@ -271,12 +271,13 @@ class WebshellScan {
     pipeline::OrderedWork<const Candidate*, Result> work(
         threads_, 4 * threads_ + 4,
         [&](const Candidate* const& c) {
-          auto r = pipeline::webshell::scan_file(*c, view, *rules_, limits_, volume);
-          if (r.read) {
-            checks::apply_webshell_checks(r.finding, checks_);
-            add_timestomping(r.finding);
-          }
-          return r;
+          return pipeline::webshell::scan_file(
+              *c, view, *rules_, limits_, volume,
+              [this](Finding& f) {
+                checks::apply_webshell_checks(f, checks_);
+                add_timestomping(f);
+              },
+              opt_.every_file);
         },
         [&](Result&& r) { consume(std::move(r)); });
     for (const auto& c : files.files) work.submit(&c);
@@ -297,8 +298,8 @@ class WebshellScan {
     for (const auto& e : r.errors) error(e);
     if (!r.read) return;
     ++outcome_.stats.files;
+    if (!r.keep) return;
     Finding& f = r.finding;
-    if (f.checks.empty() && !opt_.every_file) return;
     f.summary = f.artifact.path + ": ";
     if (f.checks.empty()) f.summary += "no rule or heuristic fired";
     for (std::size_t i = 0; i < f.checks.size(); ++i) {

@@ -37,7 +37,8 @@ std::string magic_of(const std::vector<std::uint8_t>& b) {
   return {};
 }
 
-/// The first server-script marker in the bytes (case-insensitive), or "".
+/// The first server-script marker in the bytes (ASCII case-insensitive), or "". One pass: every
+/// marker starts with '<', '$' or 'r', so only those bytes are compared further.
 std::string script_marker(const std::vector<std::uint8_t>& b) {
   static constexpr std::array<std::string_view, 14> kMarkers = {"<?php",
                                                                 "<%@ page",
@@ -53,46 +54,53 @@ std::string script_marker(const std::vector<std::uint8_t>& b) {
                                                                 "$_post[",
                                                                 "$_request[",
                                                                 "runtime.getruntime"};
-  const std::string lower =
-      ascii_lower(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
-  std::size_t best = std::string::npos;
-  std::string_view found;
-  for (auto m : kMarkers)
-    if (auto at = lower.find(m); at < best) {
-      best = at;
-      found = m;
-    }
-  return std::string(found);
-}
-
-ordered_json content_of(const std::vector<std::uint8_t>& b, const std::string& kind) {
-  std::array<std::uint64_t, 256> counts{};
-  std::uint64_t lines = b.empty() ? 0 : 1, longest = 0, current = 0;
-  for (auto c : b) {
-    ++counts[c];
-    if (c == '\n') {
-      ++lines;
-      longest = std::max(longest, current);
-      current = 0;
-    } else {
-      ++current;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    const char first = ascii_lower(static_cast<char>(b[i]));
+    if (first != '<' && first != '$' && first != 'r') continue;
+    for (auto m : kMarkers) {
+      if (m[0] != first || b.size() - i < m.size()) continue;
+      std::size_t k = 1;
+      while (k < m.size() && ascii_lower(static_cast<char>(b[i + k])) == m[k]) ++k;
+      if (k == m.size()) return std::string(m);
     }
   }
-  longest = std::max(longest, current);
+  return {};
+}
+
+/// "Content": the binary type of the first bytes always; line and entropy figures for
+/// scripts and the server-script marker for images only, where checks read them (these passes
+/// over every byte cost more than the YARA scan of most files).
+ordered_json content_of(const std::vector<std::uint8_t>& b, const std::string& kind) {
+  const auto magic = magic_of(b);
+  ordered_json j = {{"Magic", magic.empty() ? ordered_json() : ordered_json(magic)},
+                    {"ServerScriptMarker", nullptr},
+                    {"Lines", nullptr},
+                    {"MaxLineLength", nullptr},
+                    {"Entropy", nullptr}};
+  if (kind == "image")
+    if (auto m = script_marker(b); !m.empty()) j["ServerScriptMarker"] = m;
+  if (kind != "script") return j;
+  std::array<std::uint64_t, 256> counts{};
+  std::uint64_t lines = b.empty() ? 0 : 1, longest = 0;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    ++counts[b[i]];
+    if (b[i] == '\n') {
+      ++lines;
+      longest = std::max<std::uint64_t>(longest, i - line_start);
+      line_start = i + 1;
+    }
+  }
+  longest = std::max<std::uint64_t>(longest, b.size() - line_start);
   double entropy = 0;
   for (auto n : counts)
     if (n) {
       const double p = static_cast<double>(n) / static_cast<double>(b.size());
       entropy -= p * std::log2(p);
     }
-  const auto magic = magic_of(b);
-  ordered_json j = {{"Magic", magic.empty() ? ordered_json() : ordered_json(magic)},
-                    {"ServerScriptMarker", nullptr},
-                    {"Lines", lines},
-                    {"MaxLineLength", longest},
-                    {"Entropy", std::round(entropy * 1000) / 1000}};
-  if (kind != "script")
-    if (auto m = script_marker(b); !m.empty()) j["ServerScriptMarker"] = m;
+  j["Lines"] = lines;
+  j["MaxLineLength"] = longest;
+  j["Entropy"] = std::round(entropy * 1000) / 1000;
   return j;
 }
 
@@ -162,7 +170,8 @@ std::string escape_bytes(std::string_view bytes) {
 }
 
 FileResult scan_file(const Candidate& c, const RootView& root, const yara::RuleSet& rules,
-                     const FileScanLimits& limits, const std::shared_ptr<ntfs::Volume>& volume) {
+                     const FileScanLimits& limits, const std::shared_ptr<ntfs::Volume>& volume,
+                     const std::function<void(Finding&)>& judge, bool keep_every_file) {
   FileResult out;
   if (c.size > limits.max_size) {
     out.errors.push_back(make_error(c.display_path, "limit",
@@ -191,9 +200,6 @@ FileResult scan_file(const Candidate& c, const RootView& root, const yara::RuleS
     out.errors.push_back(
         make_error(c.display_path, "record", "YARA scan stopped: " + *result.error));
 
-  Digest md5("md5"), sha1("sha1"), sha256("sha256");
-  for (auto* d : {&md5, &sha1, &sha256}) d->update(bytes.data(), bytes.size());
-
   Finding& f = out.finding;
   f.type = "webshell.file";
   f.artifact.path = c.display_path;
@@ -207,8 +213,7 @@ FileResult scan_file(const Candidate& c, const RootView& root, const yara::RuleS
   d["Kind"] = c.kind;
   d["Extension"] = extension_of(c.relative_path);
   d["Size"] = bytes.size();
-  d["Hashes"] = {
-      {"MD5", md5.final_hex()}, {"SHA1", sha1.final_hex()}, {"SHA256", sha256.final_hex()}};
+  d["Hashes"] = nullptr;  // below, for the files that are reported
   d["Times"] = c.times;
   d["Siblings"] = c.siblings;
   if (c.mft.is_object() && c.mft.contains("Owner")) d["Owner"] = c.mft["Owner"];
@@ -223,6 +228,15 @@ FileResult scan_file(const Candidate& c, const RootView& root, const yara::RuleS
         f.time = *t;
         break;
       }
+  judge(f);
+  out.keep = keep_every_file || !f.checks.empty();
+  // Hashing costs more than the YARA scan of most files: only for those reported.
+  if (out.keep) {
+    Digest md5("md5"), sha1("sha1"), sha256("sha256");
+    for (auto* digest : {&md5, &sha1, &sha256}) digest->update(bytes.data(), bytes.size());
+    d["Hashes"] = {
+        {"MD5", md5.final_hex()}, {"SHA1", sha1.final_hex()}, {"SHA256", sha256.final_hex()}};
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -30,8 +31,9 @@ struct FileScanLimits {
 };
 
 struct FileResult {
-  Finding finding;                 ///< valid when `read`
+  Finding finding;                 ///< valid when `read`; hashed only when `keep`
   bool read = false;               ///< the bytes were read and scanned
+  bool keep = false;               ///< to report: a check fired, or every file is reported
   std::vector<ErrorEntry> errors;  ///< unreadable, over max_size, YARA stopped early
 };
 
@@ -39,8 +41,11 @@ struct FileResult {
 /// as "\xNN".
 std::string escape_bytes(std::string_view bytes);
 
-/// Reads and scans `c` (from the host, or from `volume` when it lies inside an image).
+/// Reads and scans `c` (from the host, or from `volume` when it lies inside an image), then
+/// runs `judge` (the checks) on the finding; a finding with a check hit, or every finding with
+/// `keep_every_file`, is kept and gets its "Hashes".
 FileResult scan_file(const Candidate& c, const RootView& root, const yara::RuleSet& rules,
-                     const FileScanLimits& limits, const std::shared_ptr<ntfs::Volume>& volume);
+                     const FileScanLimits& limits, const std::shared_ptr<ntfs::Volume>& volume,
+                     const std::function<void(Finding&)>& judge, bool keep_every_file);
 
 }  // namespace sqltriage::pipeline::webshell
