@@ -4,6 +4,8 @@
 #include "sqltriage/webshell_scan.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -93,17 +95,27 @@ class WebshellScan {
       c.host_path = ev.path();
       c.kind = pipeline::webshell::file_kind(c.relative_path);
       c.size = std::filesystem::file_size(ev.path(), ec);
-      RootFiles files;
-      files.root_display = path;  // the file is its own root
-      files.seen = 1;
-      files.bytes = c.size;
-      files.files.push_back(std::move(c));
-      scan_root(webroots::WebRoot{path, "given", "", "", "argument"}, std::move(files), nullptr);
+      auto walk = [&](const pipeline::webshell::FolderSink& sink) {
+        RootFiles files;
+        files.root_display = path;  // the file is its own root
+        files.seen = files.to_scan = 1;
+        files.bytes = c.size;
+        std::vector<Candidate> one;
+        one.push_back(std::move(c));
+        sink(std::move(one));
+        return files;
+      };
+      scan_root(webroots::WebRoot{path, "given", "", "", "argument"}, walk, nullptr);
       return;
     }
     if (kind == "folder") {
       webroots::WebRoot root{ev.path().string(), "given", "", "", "argument"};
-      scan_root(root, pipeline::webshell::walk_host(ev.path(), ev.path().string(), walk_), nullptr);
+      scan_root(
+          root,
+          [&](const pipeline::webshell::FolderSink& sink) {
+            return pipeline::webshell::walk_host(ev.path(), ev.path().string(), walk_, sink);
+          },
+          nullptr);
       return;
     }
     std::vector<ErrorEntry> errors;
@@ -131,12 +143,19 @@ class WebshellScan {
         continue;
       }
       if (image) {
-        auto files = pipeline::webshell::walk_volume(image->walk, root.path, walk_);
-        if (!files) {
+        // A first pass counts the owners, so every file is judged against the root's usual one.
+        const auto counted = pipeline::webshell::walk_volume(image->walk, root.path, walk_, {});
+        if (!counted) {
           error(make_error(root.path, "missing", not_found(root, false)));
           continue;
         }
-        scan_root(root, std::move(*files), image->volume, image->walk.entry.accounts);
+        scan_root(
+            root,
+            [&](const pipeline::webshell::FolderSink& sink) {
+              return pipeline::webshell::walk_volume(image->walk, root.path, walk_, sink)
+                  .value_or(RootFiles{});
+            },
+            image->volume, counted->owners, image->walk.entry.accounts);
       } else {
         auto folder = host_folder(ev, root.path);
         std::error_code ec;
@@ -144,9 +163,13 @@ class WebshellScan {
           error(make_error(root.path, "missing", not_found(root, folder.has_value())));
           continue;
         }
-        scan_root(root,
-                  pipeline::webshell::walk_host(folder->host_path, folder->display_path, walk_),
-                  nullptr);
+        scan_root(
+            root,
+            [&](const pipeline::webshell::FolderSink& sink) {
+              return pipeline::webshell::walk_host(folder->host_path, folder->display_path, walk_,
+                                                   sink);
+            },
+            nullptr);
       }
     }
   }
@@ -207,7 +230,8 @@ class WebshellScan {
     return nullptr;
   }
 
-  ordered_json root_json(const webroots::WebRoot& root, const RootFiles& files,
+  ordered_json root_json(const webroots::WebRoot& root,
+                         const std::map<std::string, std::uint64_t>& owners,
                          const pipeline::mft_scan::AccountLookup& accounts) const {
     ordered_json j = {
         {"Path", root.path},
@@ -217,11 +241,11 @@ class WebshellScan {
         {"Source", root.source},
         {"MajorityOwner", nullptr}};
     std::uint64_t owned = 0;
-    for (const auto& [sid, n] : files.owners) owned += n;
+    for (const auto& [sid, n] : owners) owned += n;
     const auto top =
-        std::max_element(files.owners.begin(), files.owners.end(),
+        std::max_element(owners.begin(), owners.end(),
                          [](const auto& a, const auto& b) { return a.second < b.second; });
-    if (top != files.owners.end()) {
+    if (top != owners.end()) {
       j["MajorityOwner"] = {
           {"Sid", top->first},
           {"Name", nullptr},
@@ -233,46 +257,23 @@ class WebshellScan {
     return j;
   }
 
-  void scan_root(const webroots::WebRoot& root, RootFiles files,
+  /// Walks one web root and scans its files as the walk hands them over, folder by folder,
+  /// so memory holds a folder and the work window, not the tree. `walk` runs the walk with the
+  /// sink it is given; `owners` are the root's file owners, counted beforehand (images), for
+  /// MajorityOwner. The root's finding follows its files, with the counts of the walk.
+  void scan_root(const webroots::WebRoot& root,
+                 const std::function<RootFiles(const pipeline::webshell::FolderSink&)>& walk,
                  const std::shared_ptr<ntfs::Volume>& volume,
+                 const std::map<std::string, std::uint64_t>& owners = {},
                  const pipeline::mft_scan::AccountLookup& accounts = {}) {
     ++roots_walked_;
-    RootView view{root_json(root, files, accounts), root.url_path};
-    // Nested roots (a virtual directory inside a site's folder): each file is scanned once,
-    // under the first root walked that holds it.
-    std::erase_if(files.files, [&](const Candidate& c) {
-      const std::string path = ascii_lower(c.display_path);
-      for (const auto& walked : walked_)
-        if (path == walked ||
-            (path.size() > walked.size() && path.compare(0, walked.size(), walked) == 0 &&
-             (path[walked.size()] == '\\' || path[walked.size()] == '/' || walked.back() == '\\' ||
-              walked.back() == '/')))
-          return true;
-      return false;
-    });
-    walked_.push_back(ascii_lower(files.root_display));
-    Finding rf;
-    rf.type = "webshell.web_root";
-    rf.artifact.path = root.path;
-    rf.data = view.json;
-    rf.data["FilesSeen"] = files.seen;
-    rf.data["FilesToScan"] = files.files.size();
-    rf.data["SkippedByExtension"] = files.skipped_by_extension;
-    rf.data["BytesToScan"] = files.bytes;
-    rf.summary = root.server + " web root " + root.path +
-                 (root.site.empty() ? "" : " (" + root.site + ")") + ": " +
-                 std::to_string(files.files.size()) + " of " + std::to_string(files.seen) +
-                 " files to scan";
-    emit_counted(sink_, outcome_, rf);
-    for (const auto& e : files.errors) error(e);
-    outcome_.stats.records += files.seen;
-
+    const RootView view{root_json(root, owners, accounts), root.url_path};
     using Result = pipeline::webshell::FileResult;
-    pipeline::OrderedWork<const Candidate*, Result> work(
+    pipeline::OrderedWork<Candidate, Result> work(
         threads_, 4 * threads_ + 4,
-        [&](const Candidate* const& c) {
+        [&](const Candidate& c) {
           return pipeline::webshell::scan_file(
-              *c, view, *rules_, limits_, volume,
+              c, view, *rules_, limits_, volume,
               [this](Finding& f) {
                 checks::apply_webshell_checks(f, checks_);
                 add_timestomping(f);
@@ -280,8 +281,48 @@ class WebshellScan {
               opt_.every_file);
         },
         [&](Result&& r) { consume(std::move(r)); });
-    for (const auto& c : files.files) work.submit(&c);
+    std::uint64_t nested = 0, nested_bytes = 0;
+    const RootFiles files = walk([&](std::vector<Candidate>&& folder) {
+      for (auto& c : folder) {
+        if (scanned_under_earlier_root(c.display_path)) {
+          ++nested;
+          nested_bytes += c.size;
+          continue;
+        }
+        work.submit(std::move(c));
+      }
+    });
     work.finish();
+    walked_.push_back(ascii_lower(files.root_display));
+
+    Finding rf;
+    rf.type = "webshell.web_root";
+    rf.artifact.path = root.path;
+    rf.data = view.json;
+    rf.data["FilesSeen"] = files.seen;
+    rf.data["FilesToScan"] = files.to_scan - nested;
+    rf.data["SkippedByExtension"] = files.skipped_by_extension;
+    rf.data["BytesToScan"] = files.bytes - nested_bytes;
+    rf.summary = root.server + " web root " + root.path +
+                 (root.site.empty() ? "" : " (" + root.site + ")") + ": " +
+                 std::to_string(files.to_scan - nested) + " of " + std::to_string(files.seen) +
+                 " files scanned";
+    emit_counted(sink_, outcome_, rf);
+    for (const auto& e : files.errors) error(e);
+    outcome_.stats.records += files.seen;
+  }
+
+  /// A nested root (a virtual directory inside a site's folder): each file is scanned once,
+  /// under the first root walked that holds it.
+  bool scanned_under_earlier_root(const std::string& display_path) const {
+    const std::string path = ascii_lower(display_path);
+    for (const auto& walked : walked_)
+      if (path == walked ||
+          (path.size() > walked.size() && path.compare(0, walked.size(), walked) == 0 &&
+           (path[walked.size()] == '\\' || path[walked.size()] == '/' || walked.back() == '\\' ||
+            walked.back() == '/')))
+        return true;
+    return false;
   }
 
   /// The mft check `timestomping` on the file's MFT facts, inside an image.

@@ -96,10 +96,9 @@ ordered_json siblings_of(const std::vector<Filetime>& sorted, Filetime own) {
 
 /// Adds "Siblings" to the candidates taken from one folder, whose regular files' last
 /// writes are `times` (unsorted).
-void finish_folder(std::vector<Candidate>& out, std::size_t first, std::vector<Filetime>& times) {
+void finish_folder(std::vector<Candidate>& files, std::vector<Filetime>& times) {
   std::sort(times.begin(), times.end());
-  for (std::size_t i = first; i < out.size(); ++i)
-    out[i].siblings = siblings_of(times, out[i].last_write);
+  for (auto& c : files) c.siblings = siblings_of(times, c.last_write);
 }
 
 std::string join(const std::string& parent, const std::string& name, char sep) {
@@ -115,7 +114,10 @@ bool take(RootFiles& out, const std::string& kind, const WalkOptions& options,
     ++out.skipped_by_extension;
     return false;
   }
-  if (out.files.size() < options.max_files) return true;
+  if (out.to_scan < options.max_files) {
+    ++out.to_scan;
+    return true;
+  }
   if (!limit_reported)
     out.errors.push_back(make_error(root, "limit",
                                     "more than " + std::to_string(options.max_files) +
@@ -160,7 +162,7 @@ std::string file_kind(std::string_view file_name) {
 }
 
 RootFiles walk_host(const fs::path& root, const std::string& display_root,
-                    const WalkOptions& options) {
+                    const WalkOptions& options, const FolderSink& sink) {
   RootFiles out;
   out.root_display = display_root;
   const char sep = display_root.size() >= 2 && display_root[1] == ':' ? '\\' : '/';
@@ -200,7 +202,7 @@ RootFiles walk_host(const fs::path& root, const std::string& display_root,
     });
     std::vector<Folder> subfolders;
     std::vector<Filetime> times;
-    const std::size_t first = out.files.size();
+    std::vector<Candidate> files;
     for (const auto& entry : entries) {
       const std::string name = entry.path().filename().string();
       const std::string relative = join(folder.relative, name, sep);
@@ -243,9 +245,10 @@ RootFiles walk_host(const fs::path& root, const std::string& display_root,
       c.times = t.json;
       c.last_write = t.last_write;
       out.bytes += c.size;
-      out.files.push_back(std::move(c));
+      files.push_back(std::move(c));
     }
-    finish_folder(out.files, first, times);
+    finish_folder(files, times);
+    if (sink && !files.empty()) sink(std::move(files));
     for (auto it2 = subfolders.rbegin(); it2 != subfolders.rend(); ++it2)
       stack.push_back(std::move(*it2));
   }
@@ -271,7 +274,7 @@ std::string owner_of(const mft::Entry& e, const mft_scan::EntryContext& ctx) {
 }  // namespace
 
 std::optional<RootFiles> walk_volume(const VolumeContext& ctx, const std::string& windows_root,
-                                     const WalkOptions& options) {
+                                     const WalkOptions& options, const FolderSink& sink) {
   std::string_view volume_path = windows_root;
   if (volume_path.size() >= 2 && volume_path[1] == ':') volume_path.remove_prefix(2);
   RootFiles out;
@@ -315,7 +318,7 @@ std::optional<RootFiles> walk_volume(const VolumeContext& ctx, const std::string
               [](const auto& a, const auto& b) { return a.name < b.name; });
     std::vector<Folder> subfolders;
     std::vector<Filetime> times;
-    const std::size_t first = out.files.size();
+    std::vector<Candidate> files;
     for (const auto& d : listing) {
       const std::string relative = join(folder.relative, d.name, '\\');
       if (!d.damage.empty()) {
@@ -357,7 +360,7 @@ std::optional<RootFiles> walk_volume(const VolumeContext& ctx, const std::string
       const auto owner = owner_of(e, ctx.entry);
       if (!owner.empty()) ++out.owners[owner];
       const auto kind = file_kind(d.name);
-      if (!take(out, kind, options, windows_root, limit_reported)) continue;
+      if (!take(out, kind, options, windows_root, limit_reported) || !sink) continue;
       Candidate c;
       c.display_path = display(relative);
       c.relative_path = relative;
@@ -379,9 +382,10 @@ std::optional<RootFiles> walk_volume(const VolumeContext& ctx, const std::string
                    {"LastAccessTime", iso_or_null(t.access)}};
       }
       out.bytes += c.size;
-      out.files.push_back(std::move(c));
+      files.push_back(std::move(c));
     }
-    finish_folder(out.files, first, times);
+    finish_folder(files, times);
+    if (sink && !files.empty()) sink(std::move(files));
     for (auto it = subfolders.rbegin(); it != subfolders.rend(); ++it) stack.push_back(*it);
   }
   return out;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -45,14 +46,14 @@ struct Candidate {
   nlohmann::ordered_json siblings;
 };
 
-/// The files of one web root.
+/// What walking one web root found, besides the files handed to the FolderSink.
 struct RootFiles {
   /// The root as the files' display paths start ("C:\\inetpub\\wwwroot", or a host path).
   std::string root_display;
-  std::vector<Candidate> files;  ///< to scan, in path order
-  std::uint64_t seen = 0;        ///< regular files under the root
+  std::uint64_t seen = 0;     ///< regular files under the root
+  std::uint64_t to_scan = 0;  ///< of those, the files handed over to scan
   std::uint64_t skipped_by_extension = 0;
-  std::uint64_t bytes = 0;                      ///< sum of the sizes of `files`
+  std::uint64_t bytes = 0;                      ///< sum of the sizes of the files to scan
   std::map<std::string, std::uint64_t> owners;  ///< owner SID -> files (images)
   std::vector<ErrorEntry> errors;               ///< unreadable folders, links not followed, ...
 };
@@ -63,6 +64,10 @@ struct WalkOptions {
   std::uint64_t max_files = 5'000'000;  ///< per root; the rest is reported as "limit"
 };
 
+/// Receives the files to scan of one folder, in name order, with their "Siblings" set; called
+/// folder by folder as the walk goes, so memory holds one folder's files, not the tree's.
+using FolderSink = std::function<void(std::vector<Candidate>&&)>;
+
 /// Walks a host folder (a mounted evidence's web root or a folder given as evidence) in path
 /// order. Symbolic links are never followed (each is reported once, code "open_failed", as
 /// "not followed"); FIFOs, sockets and devices are reported and skipped; unreadable folders
@@ -70,7 +75,7 @@ struct WalkOptions {
 /// path); display paths join it with the names as stored, '\' after a drive letter, '/'
 /// otherwise.
 RootFiles walk_host(const std::filesystem::path& root, const std::string& display_root,
-                    const WalkOptions& options);
+                    const WalkOptions& options, const FolderSink& sink);
 
 /// What walking a folder inside an NTFS image needs: the volume, and the mft scan's context
 /// for building each file's mft.entry data (entries, paths, $SDS, account names).
@@ -82,8 +87,9 @@ struct VolumeContext {
 /// Walks the folder `windows_root` ("C:\inetpub\wwwroot") of an NTFS volume through its
 /// $I30 indexes, reading each file's MFT record for its times, size and owner. Every folder is
 /// entered once (a folder reached twice, e.g. by a damaged index, is reported); depth is
-/// capped at 64. Returns std::nullopt when the folder is not on the volume.
+/// capped at 64. Returns std::nullopt when the folder is not on the volume. With an empty
+/// `sink` only the counts and owners are gathered (a first pass for the root's usual owner).
 std::optional<RootFiles> walk_volume(const VolumeContext& ctx, const std::string& windows_root,
-                                     const WalkOptions& options);
+                                     const WalkOptions& options, const FolderSink& sink);
 
 }  // namespace sqltriage::pipeline::webshell
