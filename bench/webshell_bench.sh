@@ -6,8 +6,8 @@
 #   bench/webshell_bench.sh [FILES] [RUNS]
 #
 # The tree holds FILES files (default 24000): 40% server scripts (PHP, ASPX, JSP pages of
-# ordinary code, 2-24 KiB), 35% images (JPEG/PNG/GIF headers and random bytes, 8-160 KiB),
-# 25% binaries and archives (.dll, .exe, .zip, .pdf, 64-640 KiB), in nested site folders,
+# ordinary code, 2-24 KiB), 35% images (JPEG/PNG/GIF headers and random bytes, 8-96 KiB),
+# 25% binaries and archives (.dll, .exe, .zip, .pdf, 16-256 KiB), in nested site folders,
 # plus the corpus webshells when ../shared/corpus is present. Every command runs RUNS times
 # (default 3) under hyperfine, output to /dev/null; peak RSS is from one run of
 # /usr/bin/time. Rows: sqltriage with its default script filter, sqltriage --all-files (the
@@ -68,11 +68,11 @@ for i in range(total):
         name = f"page{i}{ext}"
     elif r < 15:
         ext, head = images[i % 3]
-        data = head + rng.randbytes(rng.randint(8, 160) * 1024)
+        data = head + rng.randbytes(rng.randint(8, 96) * 1024)
         name = f"img{i}{ext}"
     else:
         ext, head = binaries[i % 4]
-        data = head + rng.randbytes(rng.randint(64, 640) * 1024)
+        data = head + rng.randbytes(rng.randint(16, 256) * 1024)
         name = f"bin{i}{ext}"
     with open(os.path.join(folder, name), "wb") as f:
         f.write(data)

@@ -114,7 +114,7 @@ ParsedConfig parse_nginx_config(std::string_view text, const std::string& displa
 ///   whose appBase it is names it first, with the host's name).
 /// Wildcards match folder names case-insensitively, in name order. Roots are returned in that
 /// order, without repeats (same path, case-insensitive; the first keeps its server and source, and
-/// its site lists every site that serves the folder, ", "-separated), at most 1,000 (then one
+/// its site lists every site of that server on the folder, ", "-separated), at most 1,000 (then one
 /// "limit" error). A root on another drive than C:, or a UNC path, is kept (the pipeline reports it
 /// as not in the evidence). A configuration file that is absent is not an error; one that cannot be
 /// read is ("open_failed"), and so are its damaged lines

@@ -104,6 +104,12 @@ TEST_CASE("web roots of IIS, Apache, nginx and Tomcat in a folder and in an NTFS
       "          <virtualDirectory path=\"/\" physicalPath=\"C:\\sites\\shop\" />\n"
       "        </application>\n"
       "      </site>\n"
+      // A second site on the same folder: one root naming both sites.
+      "      <site name=\"Shop Mirror\" id=\"3\">\n"
+      "        <application path=\"/\">\n"
+      "          <virtualDirectory path=\"/\" physicalPath=\"c:\\Sites\\Shop\" />\n"
+      "        </application>\n"
+      "      </site>\n"
       "    </sites>\n"
       "  </system.applicationHost>\n"
       "</configuration>\n";
@@ -172,7 +178,7 @@ TEST_CASE("web roots of IIS, Apache, nginx and Tomcat in a folder and in an NTFS
   const std::vector<std::string> expected = {
       "C:\\inetpub\\wwwroot | IIS | Default Web Site | / | " + at(kAppHost, app_host, "wwwroot"),
       "C:\\sites\\blog | IIS | Default Web Site | /blog | " + at(kAppHost, app_host, "sites\\blog"),
-      "C:\\sites\\shop | IIS | Shop | / | " + at(kAppHost, app_host, "sites\\shop"),
+      "C:\\sites\\shop | IIS | Shop, Shop Mirror | / | " + at(kAppHost, app_host, "sites\\shop"),
       "C:\\xampp\\htdocs | Apache | localhost:80 | / | " + at(kHttpd, httpd, "htdocs"),
       "C:\\xampp\\webalizer | Apache | localhost:80 | /webalizer | " +
           at(kHttpd, httpd, "webalizer/"),

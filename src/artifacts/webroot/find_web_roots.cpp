@@ -26,8 +26,9 @@ class Collector {
   void add(WebRoot root) {
     const auto [at, fresh] = seen_.emplace(ascii_lower(root.path), roots_.size());
     if (!fresh) {
-      // Another site serving the same folder: the root names every site.
-      if (at->second < roots_.size() && !root.site.empty()) {
+      // Another site of the same server on the same folder: the root names every site.
+      if (at->second < roots_.size() && !root.site.empty() &&
+          roots_[at->second].server == root.server) {
         std::string& sites = roots_[at->second].site;
         if (sites.empty())
           sites = root.site;
