@@ -100,7 +100,7 @@ void newer_than_siblings(Finding& f) {
   for (const char* key : comparable_times(*times))
     if (const auto t = time_of(*times, key)) own = std::max(own.value_or(0), *t);
   // Not "newer than every sibling": two files dropped together would hide each other.
-  if (!own || *own < *median + kThirtyDays) return;
+  if (!own || *own <= *median + kThirtyDays) return;
   f.add_check(hit("newer_than_siblings", Severity::low,
                   "written " + std::to_string((*own - *median) / (86400ull * kTicksPerSecond)) +
                       " days after the median of its " +

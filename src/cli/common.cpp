@@ -101,32 +101,32 @@ std::optional<Severity> fail_on(const CommonOptions& o) {
   return s;
 }
 
-namespace {
-
-/// Throws UsageError when `output` is an evidence argument or lies inside a folder given as
-/// evidence: opening it for writing would destroy or change the evidence.
-void refuse_output_in_evidence(const std::string& output, const std::vector<std::string>& inputs) {
+std::string inside_evidence(const std::string& path, const std::vector<std::string>& inputs) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  const fs::path out = fs::weakly_canonical(output, ec);
-  if (ec) return;
+  const fs::path target = fs::weakly_canonical(path, ec);
+  if (ec) return {};
   for (const auto& input : inputs) {
     const fs::path in = fs::weakly_canonical(input, ec);
     if (ec) continue;
-    const auto rel = out.lexically_relative(in);
-    if (out == in || (!rel.empty() && *rel.begin() != ".." && fs::is_directory(in, ec)))
-      throw UsageError("--output: " + output + " is " +
-                       (out == in ? "an evidence argument" : "inside the evidence " + input) +
-                       "; evidence is never written");
+    // The same file by another name: a hard link compares equal only by device and inode.
+    std::error_code eq;
+    if (target == in || fs::equivalent(target, in, eq))
+      return "an evidence or input file (" + input + ")";
+    const auto rel = target.lexically_relative(in);
+    if (!rel.empty() && *rel.begin() != ".." && fs::is_directory(in, ec))
+      return "inside the evidence " + input;
   }
+  return {};
 }
-
-}  // namespace
 
 Output::Output(const CommonOptions& o, const std::vector<std::string>& evidence) {
   std::ostream* out = &std::cout;
   if (!o.output.empty() && o.output != "-") {
-    refuse_output_in_evidence(o.output, evidence);
+    // Opening it would destroy or change evidence (or an input such as a rule file).
+    if (const auto where = inside_evidence(o.output, evidence); !where.empty())
+      throw UsageError("--output: " + o.output + " is " + where +
+                       "; evidence and inputs are never written");
     file_.open(o.output, std::ios::binary | std::ios::trunc);
     if (!file_) throw UsageError("--output: cannot create " + o.output);
     out = &file_;

@@ -61,12 +61,17 @@ void check_targets(const std::vector<std::string>& targets);
 /// --fail-on as a severity; throws UsageError for an unknown name.
 std::optional<Severity> fail_on(const CommonOptions& o);
 
+/// Why `path` must not be written: "an evidence or input file (ARG)" when it is one of
+/// `inputs` (by path or, for a hard link, by device and inode), "inside the evidence ARG" when
+/// it lies inside a folder among them; "" when neither.
+std::string inside_evidence(const std::string& path, const std::vector<std::string>& inputs);
+
 /// Where the document goes: stdout or --output FILE, as JSON or JSON Lines.
 class Output {
  public:
-  /// Throws UsageError when the output file cannot be created, or when it is one of the
-  /// `evidence` arguments or lies inside one of them (evidence is never written). "-" is
-  /// standard output.
+  /// Throws UsageError when the output file cannot be created, or when inside_evidence() of
+  /// `evidence` (the evidence arguments and the input files: rules, hash sets, reports)
+  /// objects. "-" is standard output.
   explicit Output(const CommonOptions& o, const std::vector<std::string>& evidence = {});
   FindingSink& sink() { return *sink_; }
   /// Flushes; throws UsageError when the document could not be written whole (disk full,

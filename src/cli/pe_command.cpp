@@ -95,7 +95,13 @@ Runner register_pe(CLI::App& app) {
     opt.threads = args->common.threads;
     opt.evidence = evidence_options(args->common);
     auto threshold = fail_on(args->common);
-    Output out(args->common, args->inputs);
+    std::vector<std::string> inputs = args->inputs;
+    for (const auto* more : {&args->hash_sets, &args->vt_reports, &args->ca_files})
+      for (const auto& f : *more)  // "good:FILE" / "bad:FILE" hash sets name FILE
+        inputs.push_back(f.rfind("good:", 0) == 0  ? f.substr(5)
+                         : f.rfind("bad:", 0) == 0 ? f.substr(4)
+                                                   : f);
+    Output out(args->common, inputs);
     ScanOutcome outcome;
     try {
       outcome = scan_pe(opt, "pe", out.sink());

@@ -121,6 +121,13 @@ Runner register_webshell(CLI::App& app) {
     opt.rules.builtin = !args->rules_only;
     for (const auto& r : args->rules) opt.rules.extra.emplace_back(r);
     if (!args->no_cache) opt.rules.cache_dir = yara::default_cache_dir();
+    if (opt.rules.cache_dir)
+      if (const auto where = inside_evidence(opt.rules.cache_dir->string(), args->inputs);
+          !where.empty()) {
+        spdlog::warn("compiled-rules cache {} is {}: not used (evidence is never written)",
+                     opt.rules.cache_dir->string(), where);
+        opt.rules.cache_dir.reset();
+      }
     opt.all_files = args->all_files;
     opt.every_file = args->every_file;
     opt.max_size = parse_size(args->max_size);
@@ -143,7 +150,9 @@ Runner register_webshell(CLI::App& app) {
     for (const auto& w : rules->warnings()) spdlog::warn("rules: {}", w);
     if (!rules->cache_note().empty()) spdlog::info("compiled-rules cache: {}", rules->cache_note());
     spdlog::debug("{} rules{}", rules->rule_count(), rules->from_cache() ? " from the cache" : "");
-    Output out(args->common, args->inputs);
+    std::vector<std::string> inputs = args->inputs;
+    inputs.insert(inputs.end(), args->rules.begin(), args->rules.end());
+    Output out(args->common, inputs);
     ScanOutcome outcome;
     try {
       outcome = scan_webshells(opt, rules, "webshell", out.sink());

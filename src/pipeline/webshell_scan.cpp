@@ -81,6 +81,10 @@ class WebshellScan {
     walked_.clear();  // roots nest within one evidence argument, not across them
     reported_.clear();
     const auto kind = ev.kind();
+    if (!opt_.webroots.empty() && !ev.has_windows_layout())
+      error(make_error(ev.path().string(), "missing",
+                       "--webroot applies to evidence roots and disk images; this " + kind +
+                           " is scanned as a web root itself"));
     if (kind == "file") {
       const std::string path = ev.path().string();
       std::error_code ec;
@@ -149,13 +153,17 @@ class WebshellScan {
           error(make_error(root.path, "missing", not_found(root, false)));
           continue;
         }
+        if (!counted->readable) {  // the root's folder cannot be looked up: not walked
+          for (const auto& e : counted->errors) error(e);
+          continue;
+        }
         scan_root(
             root,
             [&](const pipeline::webshell::FolderSink& sink) {
               return pipeline::webshell::walk_volume(image->walk, root.path, walk_, sink)
                   .value_or(RootFiles{});
             },
-            image->volume, counted->owners, image->walk.entry.accounts);
+            &image->walk, counted->owners, image->walk.entry.accounts);
       } else {
         auto folder = host_folder(ev, root.path);
         std::error_code ec;
@@ -263,17 +271,16 @@ class WebshellScan {
   /// MajorityOwner. The root's finding follows its files, with the counts of the walk.
   void scan_root(const webroots::WebRoot& root,
                  const std::function<RootFiles(const pipeline::webshell::FolderSink&)>& walk,
-                 const std::shared_ptr<ntfs::Volume>& volume,
+                 const pipeline::webshell::VolumeContext* image,
                  const std::map<std::string, std::uint64_t>& owners = {},
                  const pipeline::mft_scan::AccountLookup& accounts = {}) {
-    ++roots_walked_;
     const RootView view{root_json(root, owners, accounts), root.url_path};
     using Result = pipeline::webshell::FileResult;
     pipeline::OrderedWork<Candidate, Result> work(
         threads_, 4 * threads_ + 4,
         [&](const Candidate& c) {
           return pipeline::webshell::scan_file(
-              c, view, *rules_, limits_, volume,
+              c, view, *rules_, limits_, image,
               [this](Finding& f) {
                 checks::apply_webshell_checks(f, checks_);
                 add_timestomping(f);
@@ -293,6 +300,11 @@ class WebshellScan {
       }
     });
     work.finish();
+    if (!files.readable) {  // the root's folder could not be listed: not walked
+      for (const auto& e : files.errors) error(e);
+      return;
+    }
+    ++roots_walked_;
     walked_.push_back(ascii_lower(files.root_display));
 
     Finding rf;

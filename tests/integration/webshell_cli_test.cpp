@@ -127,6 +127,20 @@ TEST_CASE("webshell cli: the sample disk's webshell, through IIS's applicationHo
   CHECK(d.at("Times").at("CreationTime") == istat_time_as_iso(si.substr(si.find("Created:"))));
   CHECK(d.at("MFT").at("Entry") == std::stoull(entry));
   CHECK(d.at("Owner").at("Sid") != root.at("MajorityOwner").at("Sid"));
+
+  // Cut short before the web root's folder index: the root is not walked, and says why.
+  const auto cut = dir.path() / "cut.img";
+  REQUIRE(run("head -c 20000000 " + q(image) + " > " + q(cut) + ".tmp && mv " + q(cut) +
+              ".tmp " + q(cut))
+              .exit_code == 0);
+  const auto t = run_sqltriage("webshell " + q(cut) + " --no-cache");
+  CHECK(t.exit_code == 3);
+  const Json cut_doc = parse_doc(t.out);
+  CHECK(of_type(cut_doc, "webshell.web_root").empty());
+  bool root_error = false;
+  for (const auto& e : cut_doc.at("errors"))
+    root_error |= e.at("artifact").at("path") == "C:\\inetpub\\wwwroot";
+  CHECK(root_error);
 }
 
 TEST_CASE("webshell cli: the same YARA matches as the yara CLI on the corpus tree",
@@ -345,8 +359,23 @@ TEST_CASE("webshell cli: evidence is never the output, and bad rules leave the o
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("evidence") != std::string::npos);
   }
+  // A hard link to the evidence file, and a rule file given with --rules: refused too.
+  fs::create_hard_link(www / "x.php", dir.path() / "hard.php");
+  CHECK(
+      run_sqltriage("webshell " + q(www / "x.php") + " --no-cache -o " + q(dir.path() / "hard.php"))
+          .exit_code == 2);
+  write_file(dir.path() / "mine.yar", "rule mine { condition: false }\n");
+  CHECK(run_sqltriage("webshell " + q(www) + " --no-cache --rules " + q(dir.path() / "mine.yar") +
+                      " -o " + q(dir.path() / "mine.yar"))
+            .exit_code == 2);
+  CHECK(run("cat " + q(dir.path() / "mine.yar")).out == "rule mine { condition: false }\n");
   CHECK(run("sha256sum " + q(www / "x.php")).out == before);
   CHECK_FALSE(fs::exists(www / "out.json"));
+  // A rules cache that would land inside the evidence is not used.
+  const auto cached = run("XDG_CACHE_HOME=" + q(www / ".cache") + " " +
+                          shell_quote(SQLTRIAGE_BINARY) + " webshell " + q(www));
+  CHECK(cached.exit_code == 0);
+  CHECK_FALSE(fs::exists(www / ".cache"));
   // Rules that do not compile: the previous output file keeps its bytes.
   write_file(dir.path() / "bad.yar", "rule broken { condition: and }\n");
   write_file(dir.path() / "previous.json", "keep");

@@ -808,15 +808,19 @@ TEST_CASE("yara: files of one stem get their own namespaces, a file named twice 
   write_file(clash, "rule " + m[1].str() + " { strings: $a = \"needle\" condition: $a }\n");
   write_file(dir.path() / "d" / "real.yar", rule);
   fs::create_symlink(dir.path() / "d" / "real.yar", dir.path() / "a" / "link.yar");
+  // A file whose own stem is the suffix the second same.yar would get.
+  write_file(dir.path() / "e" / "same_2.yar", rule);
 
   yr::RuleSetOptions options;
-  options.extra = {dir.path() / "a", dir.path() / "b", clash, dir.path() / "a" / "same.yar"};
+  options.extra = {dir.path() / "a", dir.path() / "b", clash, dir.path() / "a" / "same.yar",
+                   dir.path() / "e"};
   const auto rules = yr::RuleSet::load(options);
   const auto result = scan(*rules, "a needle in a haystack");
   std::set<std::string> hits;
   for (const auto& match : result.matches) hits.insert(match.ns + ":" + match.rule);
-  CHECK(hits ==
-        std::set<std::string>{"same:same", "same_2:same", bundled_stem + "_2:" + m[1].str()});
+  // a/same.yar "same", b/same.yar "same_3" (e/same_2.yar keeps its own stem).
+  CHECK(hits == std::set<std::string>{"same:same", "same_3:same", "same_2:same",
+                                      bundled_stem + "_2:" + m[1].str()});
   // The repeat and the link are named, not silently dropped.
   const auto& notes = rules->warnings();
   auto noted = [&](const std::string& text) {
@@ -825,5 +829,5 @@ TEST_CASE("yara: files of one stem get their own namespaces, a file named twice 
   };
   CHECK(noted("same.yar: named twice, read once"));
   CHECK(noted("link.yar: a symbolic link in a rules folder, not followed"));
-  CHECK(rules->source_names().size() == builtin.size() + 3);
+  CHECK(rules->source_names().size() == builtin.size() + 4);
 }

@@ -37,11 +37,17 @@ std::optional<fs::path> default_cache_dir() {
 }
 
 void assign_namespaces(std::vector<SourceInput>& sources) {
-  std::map<std::string, int> used;
+  // Every stem is known first, so a generated "x_2" never takes the name a file x_2.yar has.
+  std::set<std::string> stems;
+  for (const auto& s : sources) stems.insert(fs::path(s.source.name).stem().string());
+  std::set<std::string> given;
   for (auto& s : sources) {
     const std::string stem = fs::path(s.source.name).stem().string();
-    const int n = ++used[stem];
-    s.ns = n == 1 ? stem : stem + "_" + std::to_string(n);
+    std::string ns = stem;
+    for (int n = 2; given.count(ns) != 0 || (ns != stem && stems.count(ns) != 0); ++n)
+      ns = stem + "_" + std::to_string(n);
+    given.insert(ns);
+    s.ns = std::move(ns);
   }
 }
 

@@ -31,8 +31,8 @@ std::vector<SourceInput> gather_sources(const RuleSetOptions& options,
                                         std::vector<std::string>& notes);
 
 /// Gives each source a namespace: its file stem ("rules/webshell_php.yar" ->
-/// "webshell_php"), with "_2", "_3", ... for the second and later sources of the same stem, so
-/// rules of two files never collide.
+/// "webshell_php"), with "_2", "_3", ... for the second and later sources of the same stem
+/// (skipping a suffix that is another source's stem), so rules of two files never collide.
 void assign_namespaces(std::vector<SourceInput>& sources);
 
 }  // namespace sqltriage::yara

@@ -10,6 +10,7 @@
 #include "core/digest.hpp"
 #include "sqltriage/byte_source.hpp"
 #include "sqltriage/error.hpp"
+#include "sqltriage/mft.hpp"
 
 namespace sqltriage::pipeline::webshell {
 
@@ -170,7 +171,7 @@ std::string escape_bytes(std::string_view bytes) {
 }
 
 FileResult scan_file(const Candidate& c, const RootView& root, const yara::RuleSet& rules,
-                     const FileScanLimits& limits, const std::shared_ptr<ntfs::Volume>& volume,
+                     const FileScanLimits& limits, const VolumeContext* image,
                      const std::function<void(Finding&)>& judge, bool keep_every_file) {
   FileResult out;
   if (c.size > limits.max_size) {
@@ -183,8 +184,8 @@ FileResult scan_file(const Candidate& c, const RootView& root, const yara::RuleS
   std::vector<std::uint8_t> bytes;
   try {
     std::shared_ptr<const ByteSource> src =
-        c.mft_entry && volume ? volume->open_stream(*c.mft_entry, "", c.display_path)
-                              : open_host_file(c.host_path);
+        c.mft_entry && image ? image->volume->open_stream(*c.mft_entry, "", c.display_path)
+                             : open_host_file(c.host_path);
     const auto size = std::min<std::uint64_t>(src->size(), limits.max_size);
     bytes = read_all(*src, size);
   } catch (const ArtifactError& e) {
@@ -200,6 +201,18 @@ FileResult scan_file(const Candidate& c, const RootView& root, const yara::RuleS
     out.errors.push_back(
         make_error(c.display_path, "record", "YARA scan stopped: " + *result.error));
 
+  // The MFT facts are built here, in the scanning thread, so a folder's files wait small.
+  nlohmann::ordered_json mft;
+  if (c.mft_entry && image) {
+    try {
+      mft::Entry entry;
+      if (image->entry.source->read(*c.mft_entry, entry))
+        mft = mft_scan::entry_finding(entry, c.display_path.substr(2), image->entry).data;
+    } catch (const ArtifactError& e) {
+      out.errors.push_back(make_error(e, "record"));
+    }
+  }
+
   Finding& f = out.finding;
   f.type = "webshell.file";
   f.artifact.path = c.display_path;
@@ -214,20 +227,17 @@ FileResult scan_file(const Candidate& c, const RootView& root, const yara::RuleS
   d["Extension"] = extension_of(c.relative_path);
   d["Size"] = bytes.size();
   d["Hashes"] = nullptr;  // below, for the files that are reported
-  d["Times"] = c.times;
-  d["Siblings"] = c.siblings;
-  if (c.mft.is_object() && c.mft.contains("Owner")) d["Owner"] = c.mft["Owner"];
+  d["Times"] = times_json(c.times);
+  d["Siblings"] = siblings_json(c.siblings);
+  if (mft.is_object() && mft.contains("Owner")) d["Owner"] = mft["Owner"];
   d["Content"] = content_of(bytes, c.kind);
   d["Matches"] = matches_json(result.matches);
   d["ScanError"] = result.error ? ordered_json(*result.error) : ordered_json();
-  if (!c.mft.is_null()) d["MFT"] = c.mft;
-  const auto& times = c.times;
-  for (const char* key : {"CreationTime", "LastWriteTime"})
-    if (times.is_object() && times.contains(key) && times[key].is_string())
-      if (auto t = parse_iso8601(times[key].get<std::string>())) {
-        f.time = *t;
-        break;
-      }
+  if (!mft.is_null()) d["MFT"] = std::move(mft);
+  if (c.times.creation)
+    f.time = c.times.creation;
+  else if (c.times.last_write)
+    f.time = c.times.last_write;
   judge(f);
   out.keep = keep_every_file || !f.checks.empty();
   // Hashing costs more than the YARA scan of most files: only for those reported.

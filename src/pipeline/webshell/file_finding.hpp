@@ -13,10 +13,6 @@
 #include "sqltriage/finding.hpp"
 #include "sqltriage/yara_rules.hpp"
 
-namespace sqltriage::ntfs {
-class Volume;
-}
-
 namespace sqltriage::pipeline::webshell {
 
 /// The web root a file was found under, as findings show it.
@@ -41,11 +37,12 @@ struct FileResult {
 /// as "\xNN".
 std::string escape_bytes(std::string_view bytes);
 
-/// Reads and scans `c` (from the host, or from `volume` when it lies inside an image), then
+/// Reads and scans `c` (from the host, or through `image` when it lies inside one: its bytes,
+/// and its MFT record for the "MFT" and "Owner" facts; nullptr on the host), then
 /// runs `judge` (the checks) on the finding; a finding with a check hit, or every finding with
 /// `keep_every_file`, is kept and gets its "Hashes".
 FileResult scan_file(const Candidate& c, const RootView& root, const yara::RuleSet& rules,
-                     const FileScanLimits& limits, const std::shared_ptr<ntfs::Volume>& volume,
+                     const FileScanLimits& limits, const VolumeContext* image,
                      const std::function<void(Finding&)>& judge, bool keep_every_file);
 
 }  // namespace sqltriage::pipeline::webshell

@@ -77,28 +77,25 @@ Filetime from_unix(std::int64_t seconds, std::uint32_t nanoseconds) {
          nanoseconds / 100;
 }
 
-/// The "Siblings" object of a file whose last write is `own`, in a folder whose files' last
-/// writes are `sorted` (own included, ascending).
-ordered_json siblings_of(const std::vector<Filetime>& sorted, Filetime own) {
-  ordered_json j = {{"Count", sorted.empty() ? 0 : sorted.size() - 1},
-                    {"MedianLastWriteTime", nullptr},
-                    {"NewestLastWriteTime", nullptr}};
-  if (sorted.size() < 2) return j;
+/// The siblings of a file whose last write is `own`, in a folder whose files' last writes are
+/// `sorted` (own included, ascending).
+Siblings siblings_of(const std::vector<Filetime>& sorted, Filetime own) {
+  Siblings out;
+  if (sorted.size() < 2) return out;
+  out.count = sorted.size() - 1;
   const auto k = static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), own) -
                                           sorted.begin());
   const std::size_t m = (sorted.size() - 2) / 2;  // median index among the others
-  const Filetime median = m < k ? sorted[m] : sorted[m + 1];
-  const Filetime newest = k == sorted.size() - 1 ? sorted[sorted.size() - 2] : sorted.back();
-  j["MedianLastWriteTime"] = iso_or_null(median);
-  j["NewestLastWriteTime"] = iso_or_null(newest);
-  return j;
+  out.median = m < k ? sorted[m] : sorted[m + 1];
+  out.newest = k == sorted.size() - 1 ? sorted[sorted.size() - 2] : sorted.back();
+  return out;
 }
 
-/// Adds "Siblings" to the candidates taken from one folder, whose regular files' last
+/// Sets the siblings of the candidates taken from one folder, whose regular files' last
 /// writes are `times` (unsorted).
 void finish_folder(std::vector<Candidate>& files, std::vector<Filetime>& times) {
   std::sort(times.begin(), times.end());
-  for (auto& c : files) c.siblings = siblings_of(times, c.last_write);
+  for (auto& c : files) c.siblings = siblings_of(times, c.times.last_write);
 }
 
 std::string join(const std::string& parent, const std::string& name, char sep) {
@@ -128,31 +125,36 @@ bool take(RootFiles& out, const std::string& kind, const WalkOptions& options,
 
 // --- the host ----------------------------------------------------------------------------
 
-struct HostTimes {
-  ordered_json json;
-  Filetime last_write = 0;
-};
-
-HostTimes host_times(const fs::path& p) {
-  HostTimes out;
+FileTimes host_times(const fs::path& p) {
+  FileTimes out;
   struct statx st {};
-  if (::statx(AT_FDCWD, p.c_str(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &st) !=
-      0) {
-    out.json = nullptr;
+  if (::statx(AT_FDCWD, p.c_str(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &st) != 0)
     return out;
-  }
   auto ft = [](const struct statx_timestamp& t) { return from_unix(t.tv_sec, t.tv_nsec); };
+  out.source = "file system";
+  if (st.stx_mask & STATX_BTIME) out.creation = ft(st.stx_btime);
   out.last_write = ft(st.stx_mtime);
-  out.json = {{"Source", "file system"},
-              {"CreationTime",
-               (st.stx_mask & STATX_BTIME) ? iso_or_null(ft(st.stx_btime)) : ordered_json()},
-              {"LastWriteTime", iso_or_null(out.last_write)},
-              {"ChangeTime", iso_or_null(ft(st.stx_ctime))},
-              {"LastAccessTime", iso_or_null(ft(st.stx_atime))}};
+  out.change = ft(st.stx_ctime);
+  out.last_access = ft(st.stx_atime);
   return out;
 }
 
 }  // namespace
+
+nlohmann::ordered_json times_json(const FileTimes& t) {
+  if (t.source == nullptr) return nullptr;
+  return {{"Source", t.source},
+          {"CreationTime", iso_or_null(t.creation)},
+          {"LastWriteTime", iso_or_null(t.last_write)},
+          {"ChangeTime", iso_or_null(t.change)},
+          {"LastAccessTime", iso_or_null(t.last_access)}};
+}
+
+nlohmann::ordered_json siblings_json(const Siblings& s) {
+  return {{"Count", s.count},
+          {"MedianLastWriteTime", iso_or_null(s.median)},
+          {"NewestLastWriteTime", iso_or_null(s.newest)}};
+}
 
 std::string file_kind(std::string_view file_name) {
   const std::string name = ascii_lower(file_name);
@@ -184,6 +186,7 @@ RootFiles walk_host(const fs::path& root, const std::string& display_root,
     std::error_code ec;
     fs::directory_iterator it(folder.host, ec);
     if (ec) {
+      if (folder.relative.empty()) out.readable = false;
       out.errors.push_back(
           make_error(display(folder.relative), "open_failed", "folder not read: " + ec.message()));
       continue;
@@ -242,8 +245,7 @@ RootFiles walk_host(const fs::path& root, const std::string& display_root,
       c.host_path = entry.path();
       c.size = entry.file_size(sec);
       c.kind = kind;
-      c.times = t.json;
-      c.last_write = t.last_write;
+      c.times = t;
       out.bytes += c.size;
       files.push_back(std::move(c));
     }
@@ -285,6 +287,7 @@ std::optional<RootFiles> walk_volume(const VolumeContext& ctx, const std::string
     root_entry = ctx.volume->find(volume_path);
   } catch (const ArtifactError& e) {
     out.errors.push_back(make_error(windows_root, "open_failed", e.detail(), e.offset()));
+    out.readable = false;
     return out;
   }
   if (!root_entry) return std::nullopt;
@@ -310,6 +313,7 @@ std::optional<RootFiles> walk_volume(const VolumeContext& ctx, const std::string
     try {
       listing = ctx.volume->list(folder.entry);
     } catch (const ArtifactError& err) {
+      if (folder.relative.empty()) out.readable = false;
       out.errors.push_back(make_error(display(folder.relative), "open_failed",
                                       "folder not read: " + err.detail(), err.offset()));
       continue;
@@ -367,19 +371,10 @@ std::optional<RootFiles> walk_volume(const VolumeContext& ctx, const std::string
       c.mft_entry = d.entry;
       c.size = e.size;
       c.kind = kind;
-      c.last_write = last_write;
-      c.owner_sid = owner;
-      const std::string volume_relative =
-          std::string(volume_path) +
-          (volume_path.empty() || volume_path.back() != '\\' ? "\\" : "") + relative;
-      c.mft = mft_scan::entry_finding(e, volume_relative, ctx.entry).data;
       if (e.standard_information) {
         const auto& t = *e.standard_information;
-        c.times = {{"Source", "$STANDARD_INFORMATION"},
-                   {"CreationTime", iso_or_null(t.creation)},
-                   {"LastWriteTime", iso_or_null(t.modification)},
-                   {"ChangeTime", iso_or_null(t.entry_modification)},
-                   {"LastAccessTime", iso_or_null(t.access)}};
+        c.times = {"$STANDARD_INFORMATION", t.creation, t.modification, t.entry_modification,
+                   t.access};
       }
       out.bytes += c.size;
       files.push_back(std::move(c));

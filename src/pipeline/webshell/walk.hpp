@@ -26,7 +26,32 @@ namespace sqltriage::pipeline::webshell {
 /// server configuration such as .htaccess), or "other".
 std::string file_kind(std::string_view file_name);
 
-/// A file to scan.
+/// The four times of a file (UTC FILETIMEs, 0 = unknown) and where they come from:
+/// "$STANDARD_INFORMATION" inside an image, "file system" on the host, nullptr when none
+/// could be read.
+struct FileTimes {
+  const char* source = nullptr;
+  Filetime creation = 0;
+  Filetime last_write = 0;
+  Filetime change = 0;
+  Filetime last_access = 0;
+};
+
+/// The other regular files of a file's folder: how many, and the median and newest of their
+/// last-write times (0 when there is none).
+struct Siblings {
+  std::uint64_t count = 0;
+  Filetime median = 0;
+  Filetime newest = 0;
+};
+
+/// {"Source", "CreationTime", "LastWriteTime", "ChangeTime", "LastAccessTime"} (ISO strings
+/// or null); null when no time could be read.
+nlohmann::ordered_json times_json(const FileTimes& t);
+/// {"Count", "MedianLastWriteTime", "NewestLastWriteTime"}.
+nlohmann::ordered_json siblings_json(const Siblings& s);
+
+/// A file to scan: small, since a folder's files are held until they are handed over.
 struct Candidate {
   std::string display_path;                ///< "C:\inetpub\wwwroot\x.aspx", or a host path
   std::string relative_path;               ///< below the web root, '\' separated
@@ -34,22 +59,16 @@ struct Candidate {
   std::optional<std::uint64_t> mft_entry;  ///< inside an image
   std::uint64_t size = 0;                  ///< bytes
   std::string kind;                        ///< file_kind()
-  /// {"Source", "CreationTime", "LastWriteTime", "ChangeTime", "LastAccessTime"}: the
-  /// $STANDARD_INFORMATION times inside an image, the host file system's otherwise (ISO
-  /// strings or null).
-  nlohmann::ordered_json times;
-  Filetime last_write = 0;     ///< 0 when unknown
-  nlohmann::ordered_json mft;  ///< the mft.entry data inside an image, else null
-  std::string owner_sid;       ///< inside an image, when its descriptor is readable
-  /// {"Count", "MedianLastWriteTime", "NewestLastWriteTime"} of the other regular files in
-  /// the same folder.
-  nlohmann::ordered_json siblings;
+  FileTimes times;
+  Siblings siblings;
 };
 
 /// What walking one web root found, besides the files handed to the FolderSink.
 struct RootFiles {
   /// The root as the files' display paths start ("C:\\inetpub\\wwwroot", or a host path).
   std::string root_display;
+  /// False when the root folder itself could not be looked up or listed (see `errors`).
+  bool readable = true;
   std::uint64_t seen = 0;     ///< regular files under the root
   std::uint64_t to_scan = 0;  ///< of those, the files handed over to scan
   std::uint64_t skipped_by_extension = 0;
