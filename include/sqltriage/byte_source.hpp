@@ -31,6 +31,10 @@ class ByteSource {
   virtual std::vector<ByteRange> data_ranges() const { return {ByteRange{0, size()}}; }
 };
 
+/// Reads up to `n` bytes at `offset` into `buf`, calling read_at() until `n` bytes are read or
+/// it returns 0 (the end); returns the count read. Throws what read_at() throws.
+std::size_t read_fully(const ByteSource& source, std::uint64_t offset, void* buf, std::size_t n);
+
 /// A host file or block device opened read-only (O_RDONLY; nothing is ever written).
 /// data_ranges() reports the file's holes (SEEK_DATA/SEEK_HOLE). Throws
 /// std::system_error when it cannot be opened, naming the path.

@@ -13,6 +13,17 @@
 
 namespace sqltriage {
 
+std::size_t read_fully(const ByteSource& source, std::uint64_t offset, void* buf, std::size_t n) {
+  auto* out = static_cast<std::uint8_t*>(buf);
+  std::size_t done = 0;
+  while (done < n) {
+    const std::size_t got = source.read_at(offset + done, out + done, n - done);
+    if (got == 0) break;
+    done += got;
+  }
+  return done;
+}
+
 namespace {
 
 class HostFile final : public ByteSource {

@@ -73,12 +73,7 @@ std::optional<ConfigFile> EvidenceConfigs::read_file(const ArtifactFile& file,
       return std::nullopt;
     }
     ConfigFile out{file.display_path, std::string(static_cast<std::size_t>(size), '\0')};
-    std::size_t done = 0;
-    while (done < out.bytes.size()) {
-      const std::size_t n = bytes->read_at(done, out.bytes.data() + done, out.bytes.size() - done);
-      if (n == 0) break;
-      done += n;
-    }
+    const std::size_t done = read_fully(*bytes, 0, out.bytes.data(), out.bytes.size());
     if (done < out.bytes.size()) {
       errors.push_back(make_error(
           file.display_path, "truncated",

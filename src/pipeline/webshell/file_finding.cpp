@@ -141,13 +141,7 @@ std::string url_of(const std::string& root_url, const std::string& relative) {
 
 std::vector<std::uint8_t> read_all(const ByteSource& src, std::uint64_t size) {
   std::vector<std::uint8_t> buf(size);
-  std::size_t got = 0;
-  while (got < buf.size()) {
-    const auto n = src.read_at(got, buf.data() + got, buf.size() - got);
-    if (n == 0) break;
-    got += n;
-  }
-  buf.resize(got);
+  buf.resize(read_fully(src, 0, buf.data(), buf.size()));
   return buf;
 }
 

@@ -59,13 +59,7 @@ std::optional<std::string> read_small_file(const Evidence& evidence, const char*
       return std::nullopt;
     }
     std::string text(static_cast<std::size_t>(source->size()), '\0');
-    std::size_t got = 0;
-    while (got < text.size()) {
-      const std::size_t n = source->read_at(got, text.data() + got, text.size() - got);
-      if (n == 0) break;
-      got += n;
-    }
-    text.resize(got);
+    text.resize(read_fully(*source, 0, text.data(), text.size()));
     return text;
   } catch (const ArtifactError& e) {
     errors.push_back(open_failed(e));
