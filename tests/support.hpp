@@ -59,6 +59,9 @@ struct CommandResult {
 void write_file(const std::filesystem::path& path, const std::string& bytes);
 
 /// Runs `command` through /bin/sh, capturing stdout and stderr. Never throws on non-zero exit.
+/// ">out 2>err </dev/null" is appended, so a redirection of the last command in `command`
+/// (and the stdin of a pipe's last command) is overridden: take r.out, and write files with
+/// write_file().
 CommandResult run(const std::string& command);
 
 /// Quotes a string for /bin/sh.
