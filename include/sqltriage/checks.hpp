@@ -153,4 +153,29 @@ struct WebshellCheckOptions {
 ///    root (at least 60 % of at least 5 files).
 void apply_webshell_checks(Finding& f, const WebshellCheckOptions& options);
 
+// --- the weblog checks --------------------------------------------------------------------
+
+/// What the weblog checks need beyond the finding: the analyst's time window and what
+/// counts as rare.
+struct WeblogCheckOptions {
+  std::optional<Filetime> since;  ///< window start (UTC FILETIME), from --pivot/--window
+  std::optional<Filetime> until;  ///< window end
+  unsigned rare_ips = 3;          ///< --rare: at most this many distinct client addresses
+};
+
+/// Runs every check on a weblog.* finding (its data as docs/weblog.md describes) and records
+/// each hit with Finding::add_check:
+///  - weblog.upload: upload_size_match (medium, T1105): a request whose size (cs-bytes) could
+///    have carried the file, sent with POST, PUT or PATCH and answered 2xx (or with no status
+///    logged); low for any other method or status. upload_near_pivot (high, T1105): such a
+///    POST/PUT/PATCH answered 2xx inside [since, until].
+///  - weblog.resource, when the resource is rare (ClientIpCount <= rare_ips, at least one
+///    client address) and was answered 2xx at least once: rare_resource (low, T1190);
+///    rare_script_post_200 (high, T1505.003): a server script ("Script": true) answered 200 to
+///    a POST; first_seen_in_window (medium, T1505.003): FirstSeen inside [since, until].
+///  - weblog.client: client_sent_upload (medium, T1105): it sent a matching request
+///    ("UploadMatches" > 0); client_reached_rare_script (high, T1505.003): it reached a
+///    resource that rare_script_post_200 raised ("RareScripts" not empty).
+void apply_weblog_checks(Finding& f, const WeblogCheckOptions& options);
+
 }  // namespace sqltriage::checks

@@ -14,5 +14,6 @@ Runner register_mft(CLI::App& app);
 Runner register_pe(CLI::App& app);
 Runner register_registry(CLI::App& app);
 Runner register_webshell(CLI::App& app);
+Runner register_weblog(CLI::App& app);
 
 }  // namespace sqltriage::cli

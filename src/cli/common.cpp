@@ -1,5 +1,6 @@
 #include "cli/common.hpp"
 
+#include <charconv>
 #include <filesystem>
 #include <iostream>
 
@@ -90,6 +91,38 @@ void check_targets(const std::vector<std::string>& targets) {
   for (const auto& t : targets)
     if (t.find_first_not_of("\\/: ") == std::string::npos)
       throw UsageError("--target needs a file name or path, got '" + t + "'");
+}
+
+std::uint64_t parse_bytes(const std::string& text, const std::string& option, bool allow_zero) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [p, ec] = std::from_chars(text.data(), end, value);
+  unsigned shift = 0;
+  if (ec == std::errc() && p + 1 == end) {
+    switch (*p) {
+      case 'k':
+      case 'K':
+        shift = 10;
+        break;
+      case 'm':
+      case 'M':
+        shift = 20;
+        break;
+      case 'g':
+      case 'G':
+        shift = 30;
+        break;
+      default:
+        ec = std::errc::invalid_argument;
+    }
+    ++p;
+  }
+  if (ec == std::errc::result_out_of_range || (ec == std::errc() && (value >> (63 - shift)) != 0))
+    throw UsageError(option + ": '" + text + "' is too large");
+  if (ec != std::errc() || p != end || text.empty() || (value == 0 && !allow_zero))
+    throw UsageError(option + ": '" + text + "' is not a size such as 4096, 512K, 32M or 2G" +
+                     (allow_zero ? "" : " (more than 0)"));
+  return value << shift;
 }
 
 std::optional<Severity> fail_on(const CommonOptions& o) {

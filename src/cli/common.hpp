@@ -58,6 +58,10 @@ TimeRange time_range(const CommonOptions& o);
 /// Throws UsageError for a --target that names nothing (empty, only separators or ':').
 void check_targets(const std::vector<std::string>& targets);
 
+/// A size option: "4096", "512K", "32M", "2G" (binary multiples) as bytes. Throws UsageError
+/// naming `option` for anything else, for 0 unless `allow_zero`, and past 2^63.
+std::uint64_t parse_bytes(const std::string& text, const std::string& option, bool allow_zero);
+
 /// --fail-on as a severity; throws UsageError for an unknown name.
 std::optional<Severity> fail_on(const CommonOptions& o);
 

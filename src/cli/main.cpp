@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   runners["pe"] = register_pe(app);
   runners["registry"] = register_registry(app);
   runners["webshell"] = register_webshell(app);
+  runners["weblog"] = register_weblog(app);
 
   try {
     app.parse(argc, argv);

@@ -2,7 +2,6 @@
 #include <spdlog/spdlog.h>
 
 #include <cctype>
-#include <charconv>
 #include <memory>
 #include <stdexcept>
 
@@ -26,38 +25,6 @@ struct WebshellArgs {
   std::string max_size = "32M";
   int timeout_s = 10;
 };
-
-/// "4096", "512K", "32M", "2G" (binary multiples) as bytes; throws UsageError otherwise.
-std::uint64_t parse_size(const std::string& text) {
-  std::uint64_t value = 0;
-  const char* end = text.data() + text.size();
-  auto [p, ec] = std::from_chars(text.data(), end, value);
-  unsigned shift = 0;
-  if (ec == std::errc() && p + 1 == end) {
-    switch (*p) {
-      case 'k':
-      case 'K':
-        shift = 10;
-        break;
-      case 'm':
-      case 'M':
-        shift = 20;
-        break;
-      case 'g':
-      case 'G':
-        shift = 30;
-        break;
-      default:
-        ec = std::errc::invalid_argument;
-    }
-    ++p;
-  }
-  if (ec == std::errc::result_out_of_range || (ec == std::errc() && (value >> (63 - shift)) != 0))
-    throw UsageError("--max-size: '" + text + "' is too large");
-  if (ec != std::errc() || p != end || text.empty() || value == 0)
-    throw UsageError("--max-size: '" + text + "' is not a size such as 4096, 512K, 32M or 2G");
-  return value << shift;
-}
 
 }  // namespace
 
@@ -130,7 +97,7 @@ Runner register_webshell(CLI::App& app) {
       }
     opt.all_files = args->all_files;
     opt.every_file = args->every_file;
-    opt.max_size = parse_size(args->max_size);
+    opt.max_size = parse_bytes(args->max_size, "--max-size", false);
     opt.timeout_s = args->timeout_s;
     opt.threads = args->common.threads;
     const TimeRange range = time_range(args->common);

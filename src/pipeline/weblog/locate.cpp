@@ -1,0 +1,150 @@
+// Where web servers on Windows keep their access logs, and which files of a folder are logs.
+#include "pipeline/weblog/locate.hpp"
+
+#include <algorithm>
+#include <system_error>
+
+#include "core/ascii.hpp"
+
+namespace sqltriage::pipeline::weblog_scan {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+/// IIS's own "IIS log file format" (comma-separated, no field names): in*.log, u_in*.log.
+bool iis_native_name(std::string_view lower) {
+  if (starts_with(lower, "u_")) lower.remove_prefix(2);
+  return ends_with(lower, ".log") && lower.size() > 2 && starts_with(lower, "in") &&
+         lower[2] >= '0' && lower[2] <= '9';
+}
+
+/// Apache and nginx keep error logs beside the access logs; only the access logs are read.
+bool access_name(const std::string& lower) {
+  return lower.find("access") != std::string::npos && lower.find("error") == std::string::npos;
+}
+
+struct Finder {
+  const Evidence& ev;
+  std::vector<ErrorEntry>& errors;
+  std::vector<LogFile> out;
+
+  void iis_root(const std::string& dir) {
+    for (const auto& name : ev.folders(dir)) {
+      const std::string lower = ascii_lower(name);
+      if (!starts_with(lower, "w3svc")) continue;
+      for (auto& f : ev.list(dir + "\\" + name)) {
+        const std::string file_name = ascii_lower(fs::path(f.display_path).filename().string());
+        if (iis_native_name(file_name)) {
+          errors.push_back(make_error(f.display_path, "open_failed",
+                                      "IIS log file format (comma-separated, no #Fields: line): "
+                                      "not read; only W3C extended and NCSA logs are"));
+          continue;
+        }
+        out.push_back(LogFile{std::move(f), "IIS", name});
+      }
+    }
+  }
+
+  void access_folder(const std::string& dir, const char* server) {
+    for (auto& f : ev.list(dir)) {
+      const std::string file_name = ascii_lower(fs::path(f.display_path).filename().string());
+      if (access_name(file_name)) out.push_back(LogFile{std::move(f), server, {}});
+    }
+  }
+
+  /// `parent`\<folder starting with `prefix`>\`tail`.
+  void each_folder(const std::string& parent, std::string_view prefix, const std::string& tail,
+                   const char* server) {
+    for (const auto& name : ev.folders(parent))
+      if (starts_with(ascii_lower(name), prefix))
+        access_folder(parent + "\\" + name + tail, server);
+  }
+
+  void windows_layout() {
+    iis_root("C:\\inetpub\\logs\\LogFiles");
+    iis_root("C:\\Windows\\System32\\LogFiles");
+    for (const char* dir : {"C:\\xampp\\apache\\logs", "C:\\Apache24\\logs", "C:\\Apache2\\logs",
+                            "C:\\Apache\\logs", "C:\\wamp64\\logs", "C:\\wamp\\logs"})
+      access_folder(dir, "Apache");
+    for (const char* pf : {"C:\\Program Files\\Apache Software Foundation",
+                           "C:\\Program Files (x86)\\Apache Software Foundation"})
+      each_folder(pf, "", "\\logs", "Apache");
+    each_folder("C:", "nginx", "\\logs", "nginx");
+    each_folder("C:\\tools", "nginx", "\\logs", "nginx");
+    if (out.empty())
+      errors.push_back(make_error(
+          ev.path().string(), "missing",
+          "no web server access log found: looked in C:\\inetpub\\logs\\LogFiles\\W3SVC*, "
+          "C:\\Windows\\System32\\LogFiles\\W3SVC*, the Apache folders of XAMPP, Apache "
+          "Lounge, WAMP and Program Files, and C:\\nginx*\\logs; give the log files or their "
+          "folder as the evidence"));
+  }
+
+  void loose_folder() {
+    for (auto& f : ev.loose_files()) {
+      const std::string name = f.host_path.filename().string();
+      if (!looks_like_access_log(name)) continue;
+      std::error_code ec;
+      const auto status = fs::symlink_status(f.host_path, ec);
+      if (fs::is_symlink(status)) {
+        errors.push_back(make_error(f.display_path, "open_failed",
+                                    "symbolic link: not followed (evidence is read in place)"));
+        continue;
+      }
+      if (!fs::is_regular_file(status)) continue;  // a folder named like a log
+      out.push_back(LogFile{std::move(f), "given", {}});
+    }
+    if (out.empty())
+      errors.push_back(make_error(
+          ev.path().string(), "missing",
+          "no web server log in this folder: no file name ends in .log or _log or holds "
+          "\"access\" (rotated .1/-DATE and .gz included); give a log file itself to read it "
+          "whatever its name"));
+  }
+};
+
+}  // namespace
+
+bool looks_like_access_log(std::string_view file_name) {
+  std::string name = ascii_lower(file_name);
+  if (name.find("error") != std::string::npos || name.find("httperr") != std::string::npos)
+    return false;
+  if (name.find("access") != std::string::npos) return true;
+  if (ends_with(name, ".gz")) name.resize(name.size() - 3);
+  // ".log" or "_log", then at most a rotation suffix: ".1", "-20230220", ".2023-02-20".
+  const auto dot = name.rfind(".log");
+  const auto underscore = name.rfind("_log");
+  auto at = dot;
+  if (underscore != std::string::npos && (at == std::string::npos || underscore > at))
+    at = underscore;
+  if (at == std::string::npos || at == 0) return false;
+  for (char c : std::string_view(name).substr(at + 4))
+    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')) return false;
+  return true;
+}
+
+std::vector<LogFile> locate_logs(const Evidence& evidence, std::vector<ErrorEntry>& errors) {
+  Finder finder{evidence, errors, {}};
+  const std::string kind = evidence.kind();
+  if (kind == "file") {
+    ArtifactFile f;
+    f.display_path = evidence.path().string();
+    f.host_path = evidence.path();
+    finder.out.push_back(LogFile{std::move(f), "given", {}});
+  } else if (kind == "folder") {
+    finder.loose_folder();
+  } else {
+    finder.windows_layout();
+  }
+  return std::move(finder.out);
+}
+
+}  // namespace sqltriage::pipeline::weblog_scan
