@@ -1,6 +1,7 @@
 // The weblog checks (docs/checks.md#weblog-checks): what a responder looks for in web logs
 // after a file appeared: a request that could have carried it, and the rare resources and
 // clients around it.
+#include "checks/data_fields.hpp"
 #include "core/ascii.hpp"
 #include "sqltriage/checks.hpp"
 
@@ -14,16 +15,9 @@ constexpr const char* kIngressTransfer = "T1105";
 constexpr const char* kWebshell = "T1505.003";
 constexpr const char* kExploitPublicApp = "T1190";
 
-const ordered_json* member(const ordered_json& j, const char* key) {
-  if (!j.is_object()) return nullptr;
-  const auto it = j.find(key);
-  return it == j.end() || it->is_null() ? nullptr : &*it;
-}
-
-std::string text(const ordered_json& j, const char* key) {
-  const auto* m = member(j, key);
-  return m && m->is_string() ? m->get<std::string>() : std::string();
-}
+using data::member;
+using data::text;
+using data::time_of;
 
 std::uint64_t count(const ordered_json& j, const char* key) {
   const auto* m = member(j, key);
@@ -90,7 +84,7 @@ void resource_checks(Finding& f, const WeblogCheckOptions& o) {
                      std::to_string(count(f.data, "Post200")) + " POST request(s) from only " +
                      who});
   const std::string first = text(f.data, "FirstSeen");
-  if (!first.empty() && inside(parse_iso8601(first), o))
+  if (inside(time_of(f.data, "FirstSeen"), o))
     f.add_check({"first_seen_in_window",
                  Severity::medium,
                  {kWebshell},

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "checks/data_fields.hpp"
 #include "sqltriage/checks.hpp"
 
 namespace sqltriage::checks {
@@ -14,21 +15,9 @@ using nlohmann::ordered_json;
 constexpr const char* kWebshell = "T1505.003";
 constexpr Filetime kThirtyDays = 30ull * 86400ull * kTicksPerSecond;
 
-const ordered_json* member(const ordered_json& j, const char* key) {
-  if (!j.is_object()) return nullptr;
-  const auto it = j.find(key);
-  return it == j.end() || it->is_null() ? nullptr : &*it;
-}
-
-std::string text(const ordered_json& j, const char* key) {
-  const auto* m = member(j, key);
-  return m && m->is_string() ? m->get<std::string>() : std::string();
-}
-
-std::optional<Filetime> time_of(const ordered_json& j, const char* key) {
-  const auto s = text(j, key);
-  return s.empty() ? std::nullopt : parse_iso8601(s);
-}
+using data::member;
+using data::text;
+using data::time_of;
 
 double number(const ordered_json& j, const char* key) {
   const auto* m = member(j, key);

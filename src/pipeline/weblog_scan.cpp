@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <system_error>
+#include <unordered_map>
 
 #include "core/ascii.hpp"
 #include "pipeline/open_inputs.hpp"
@@ -122,6 +123,7 @@ class WeblogScan {
     for (const auto& e : errors) emit_counted(sink_, outcome_, e);
     groups_.clear();
     client_uploads_.clear();
+    first_in_logs_.clear();
     clients_.emplace(opt_.since, opt_.until);
     for (const auto& log : logs) read_log(log);
     emit_stacks();
@@ -180,6 +182,10 @@ class WeblogScan {
         }
         group.stacker.add(request);
         clients_->add(request);
+        if (request.time && !request.client_ip.empty()) {
+          const auto [it, added] = first_in_logs_.try_emplace(request.client_ip, *request.time);
+          if (!added && *request.time < it->second) it->second = *request.time;
+        }
       }
     } catch (const std::exception& e) {  // an I/O error of the evidence: the file ends here
       emit_counted(sink_, outcome_,
@@ -348,6 +354,9 @@ class WeblogScan {
     f.data["AddressClass"] = c.address_class;
     f.data["FirstSeen"] = iso_or_null(c.first_seen);
     f.data["LastSeen"] = iso_or_null(c.last_seen);
+    const auto ever = first_in_logs_.find(c.client_ip);
+    f.data["FirstSeenInLogs"] =
+        ever == first_in_logs_.end() ? ordered_json() : ordered_json(format_filetime(ever->second));
     f.data["Requests"] = c.requests;
     f.data["Resources"] = strings_json(c.resources);
     f.data["UserAgents"] = strings_json(c.user_agents);
@@ -372,6 +381,7 @@ class WeblogScan {
   std::map<std::string, Group> groups_;
   std::optional<weblog::ClientTracker> clients_;
   std::map<std::string, std::uint64_t> client_uploads_;
+  std::unordered_map<std::string, Filetime> first_in_logs_;  ///< per address, all its logs
 };
 
 }  // namespace
