@@ -53,6 +53,43 @@ std::string expand_windows_variables(
 /// keeps \\server\share as its root and is otherwise treated the same way.
 std::string normalize_windows_path(std::string_view path, std::string_view base = "C:\\");
 
+/// Where a web server writes an access log, as its configuration says.
+struct LogLocation {
+  /// Windows path (normalize_windows_path, variables expanded): the log file, or when
+  /// `folder` the folder its files are written to.
+  std::string path;
+  /// Whether `path` is a folder of log files: IIS's site log folder "<directory>\W3SVC<id>";
+  /// the folder of a file name pattern (Apache piped rotatelogs "logs/access.%Y-%m-%d.log",
+  /// nginx "logs/$host.access.log"): the folder before the first component holding a
+  /// pattern ('%' for rotatelogs, '$' for nginx).
+  bool folder = false;
+  /// With `folder` from a pattern: the fixed start of the files' names when the pattern is
+  /// in the file name ("access." of "access.%Y-%m-%d.log"; a rotatelogs name without '%' gets
+  /// rotatelogs' ".<seconds>" suffix: "access.log."), else empty (every file of the folder).
+  std::string name_prefix;
+  /// "IIS", "Apache", "nginx".
+  std::string server;
+  /// IIS site name; Apache ServerName of the enclosing <VirtualHost> (else the main
+  /// server's); nginx first server_name of the enclosing server block. May be empty.
+  std::string site;
+  /// IIS: "W3SVC<id>"; empty otherwise.
+  std::string site_folder;
+  /// Apache: the LogFormat string the log is written with, httpd.conf escapes undone
+  /// (`LogFormat "%h \"%r\"" x` gives `%h "%r"`). A CustomLog nickname is resolved as httpd
+  /// resolves it once the whole configuration is read: the last LogFormat defining it in the
+  /// <VirtualHost> of the log, else in the main server (nicknames are case-insensitive); an
+  /// undefined "common" / "combined" stays that nickname (weblog::Reader knows them); a format
+  /// argument holding '%' is an inline format. TransferLog: the last LogFormat without a
+  /// nickname of its <VirtualHost>, else of the main server, else "common". std::nullopt for
+  /// an undefined nickname, for IIS and for nginx.
+  std::optional<std::string> logformat;
+  /// IIS logFile logFormat: "W3C" (the default), "IIS", "NCSA"; empty for Apache and nginx.
+  std::string iis_log_format;
+  /// Where it was configured: "<config display path>:<line>" (IIS: the site's <logFile>
+  /// element when it has one, else its <site> element).
+  std::string source;
+};
+
 /// Parse results of one configuration file.
 struct ParsedConfig {
   std::vector<WebRoot> roots;
@@ -65,6 +102,8 @@ struct ParsedConfig {
   /// block...), each an ErrorEntry naming the file, with code "record" (XML errors also carry
   /// the byte offset in the file); bounds reached give code "limit".
   std::vector<ErrorEntry> errors;
+  /// Access logs the file configures, in file order (see find_web_logs for what counts).
+  std::vector<LogLocation> logs;
 };
 
 /// IIS applicationHost.config (or a web.config-style fragment holding
@@ -72,7 +111,8 @@ struct ParsedConfig {
 /// every site, in file order: path the physicalPath with variables expanded, site the site's
 /// name, URL path joining the application's and the directory's path, source the line of the
 /// <virtualDirectory> element. `xml` is the file's bytes: UTF-8 (with or without a byte order
-/// mark) or UTF-16 with a byte order mark. `display` is the file as findings name it.
+/// mark) or UTF-16 with a byte order mark. `display` is the file as findings name it. Logs:
+/// each site's log folder, as find_web_logs describes.
 ParsedConfig parse_iis_config(std::string_view xml, const std::string& display);
 
 /// Apache httpd.conf (and included files): DocumentRoot (URL path "/"), Alias/ScriptAlias
@@ -82,7 +122,9 @@ ParsedConfig parse_iis_config(std::string_view xml, const std::string& display);
 /// folder, also what relative paths are taken against; a ServerRoot directive in the file
 /// overrides it). Site: the ServerName of the enclosing <VirtualHost>, else the main server's.
 /// Conditional sections (<IfModule>, <IfDefine>) are read as if they hold. `defines` carries
-/// Define values from files read before this one (updated in place).
+/// Define values from files read before this one (updated in place). Logs: every CustomLog
+/// and TransferLog, as find_web_logs describes (LogFormat nicknames resolved at the end of
+/// the text).
 ParsedConfig parse_apache_config(std::string_view text, const std::string& display,
                                  std::string& server_root,
                                  std::vector<std::pair<std::string, std::string>>& defines);
@@ -93,7 +135,8 @@ ParsedConfig parse_apache_config(std::string_view text, const std::string& displ
 /// are taken against `prefix` (the nginx folder), relative includes against <prefix>\conf, the
 /// configuration prefix (nginx resolves includes against the main file's folder). Lines of
 /// map, types, geo and split_clients blocks are not directives. nginx's compiled-in default
-/// (`root html` where no root is configured) is not reported.
+/// (`root html` where no root is configured) is not reported. Logs: every access_log, as
+/// find_web_logs describes (nginx's compiled-in default logs\access.log is not reported).
 ParsedConfig parse_nginx_config(std::string_view text, const std::string& display,
                                 const std::string& prefix);
 
@@ -123,5 +166,28 @@ ParsedConfig parse_nginx_config(std::string_view text, const std::string& displa
 /// ("limit"). Returns nothing for evidence without a Windows layout. Never throws for bad
 /// evidence.
 std::vector<WebRoot> find_web_roots(const Evidence& evidence, std::vector<ErrorEntry>& errors);
+
+/// The access logs the web server configurations of a Windows-layout evidence name, read from
+/// the same files as find_web_roots, in its order (applicationHost.config; each httpd.conf with
+/// its includes, ServerRoot and Define; each nginx.conf with its includes), each location once
+/// (same path, folder flag and name prefix, case-insensitive; the first is kept), at most 1,000
+/// (then one "limit" error).
+/// - IIS: for every <site id="N">, the folder <directory>\W3SVC<N>, directory from the site's
+///   <logFile directory>, else <siteDefaults><logFile directory>, else
+///   %SystemDrive%\inetpub\logs\LogFiles; enabled, logFormat and logTargetW3C are taken the
+///   same way. Left out: a site whose logging is off (enabled="false"), whose logFormat is
+///   "Custom" (a custom logging module, no file) or whose logTargetW3C names "ETW" without
+///   "File". A <site> without an id is a "record" error.
+/// - Apache: every CustomLog and TransferLog (a relative path against the ServerRoot in force
+///   at the directive). Piped logs: "|[$|]...rotatelogs[.exe] [options] PATTERN ..." gives the
+///   folder of PATTERN (relative to the ServerRoot) with its name_prefix; other programs and
+///   "syslog:" targets are left out (they write no file of their own). An env= or expr=
+///   condition does not matter.
+/// - nginx: every access_log path (relative to the nginx folder), except "off" and "syslog:";
+///   a path holding variables ($host) gives the folder before them.
+/// A location on another drive than C:, or a UNC path, is kept (the caller reports it as not in
+/// the evidence). Errors as find_web_roots. Returns nothing for evidence without a Windows
+/// layout. Never throws for bad evidence.
+std::vector<LogLocation> find_web_logs(const Evidence& evidence, std::vector<ErrorEntry>& errors);
 
 }  // namespace sqltriage::webroots

@@ -163,6 +163,12 @@ void ApacheReader::close_section() {
     else
       out_.parsed().roots[i].site = done.server_name;
   }
+  for (const std::size_t i : done.logs) {
+    if (done.server_name.empty())
+      main_logs_.push_back(i);
+    else
+      out_.parsed().logs[i].site = done.server_name;
+  }
 }
 
 void ApacheReader::add(std::string path, std::string url, const std::string& display,
@@ -216,6 +222,10 @@ void ApacheReader::directive(const std::vector<std::string>& words, const std::s
       s.arg = words[1];
       if (!s.arg.empty() && s.arg.back() == '>') s.arg.pop_back();
     }
+    if (s.name == "virtualhost") {
+      s.scope = formats_.size();
+      formats_.emplace_back();
+    }
     sections.push_back(std::move(s));
     return;
   }
@@ -252,6 +262,8 @@ void ApacheReader::directive(const std::vector<std::string>& words, const std::s
     add(words[1], url, display, line);
   } else if (name == "aliasmatch" || name == "scriptaliasmatch") {
     if (need(2)) add(before_backreference(words[2]), "", display, line);
+  } else if (name == "logformat" || name == "customlog" || name == "transferlog") {
+    log_directive(name, words, display, line);
   } else if (name == "include" || name == "includeoptional") {
     if (!need(1)) return;
     const std::string pattern = normalize_windows_path(words[1], server_root_);
@@ -269,9 +281,26 @@ void ApacheReader::directive(const std::vector<std::string>& words, const std::s
 }
 
 void ApacheReader::finish() {
+  auto& logs = out_.parsed().logs;
+  for (const PendingFormat& p : pending_) {
+    if (p.log >= logs.size()) continue;
+    if (p.format) {
+      logs[p.log].logformat = resolve_format(*p.format, p.scope);
+      continue;
+    }
+    // TransferLog: the default format of its server, else the main server's, else common.
+    const auto& own = formats_[p.scope].unnamed;
+    const auto& main = formats_[0].unnamed;
+    logs[p.log].logformat = own    ? resolve_format(*own, p.scope)
+                            : main ? resolve_format(*main, p.scope)
+                                   : std::optional<std::string>("common");
+  }
+  pending_.clear();
   if (main_server_name_.empty()) return;
   for (const std::size_t i : main_roots_)
     if (out_.parsed().roots[i].site.empty()) out_.parsed().roots[i].site = main_server_name_;
+  for (const std::size_t i : main_logs_)
+    if (i < logs.size() && logs[i].site.empty()) logs[i].site = main_server_name_;
 }
 
 ParsedConfig parse_apache_config(std::string_view text, const std::string& display,

@@ -20,6 +20,9 @@ constexpr std::uint64_t kMaxConfigBytes = 16ull << 20;
 constexpr int kMaxIncludeDepth = 8;
 /// Roots one search returns at most (and one file yields at most); then one "limit" error.
 constexpr std::size_t kMaxRoots = 1000;
+/// Access logs one search returns at most (and one file yields at most); then one "limit"
+/// error.
+constexpr std::size_t kMaxLogs = 1000;
 /// Files one search reads at most (configurations and everything they include).
 constexpr std::size_t kMaxConfigFiles = 1000;
 
@@ -37,8 +40,8 @@ using Includer =
 /// Error entries one reader gives at most; then one "limit" error.
 constexpr std::size_t kMaxErrors = 100;
 
-/// A reader's results, bounded: at most kMaxRoots roots and kMaxErrors errors, then one
-/// "limit" error each naming the file where the bound was reached.
+/// A reader's results, bounded: at most kMaxRoots roots, kMaxLogs logs and kMaxErrors errors,
+/// then one "limit" error each naming the file where the bound was reached.
 class Results {
  public:
   explicit Results(ParsedConfig& out) : out_(out) {}
@@ -53,6 +56,20 @@ class Results {
       error(make_error(
           display, "limit",
           "more than " + std::to_string(kMaxRoots) + " web roots; the rest are not read"));
+    }
+    return false;
+  }
+  /// Adds a log location; false once the bound is reached.
+  bool log(LogLocation log, const std::string& display) {
+    if (out_.logs.size() < kMaxLogs) {
+      out_.logs.push_back(std::move(log));
+      return true;
+    }
+    if (!logs_full_) {
+      logs_full_ = true;
+      error(make_error(
+          display, "limit",
+          "more than " + std::to_string(kMaxLogs) + " access logs; the rest are not reported"));
     }
     return false;
   }
@@ -72,6 +89,7 @@ class Results {
  private:
   ParsedConfig& out_;
   bool roots_full_ = false;
+  bool logs_full_ = false;
   std::size_t errors_ = 0;
 };
 

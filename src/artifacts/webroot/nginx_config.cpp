@@ -2,6 +2,7 @@
 #include "artifacts/webroot/nginx_config.hpp"
 
 #include "artifacts/webroot/config_text.hpp"
+#include "artifacts/webroot/log_paths.hpp"
 #include "artifacts/webroot/paths.hpp"
 
 namespace sqltriage::webroots {
@@ -128,6 +129,31 @@ void NginxReader::close_block() {
   blocks_.pop_back();
   if (done.name != "server") return;
   for (const std::size_t i : done.roots) out_.parsed().roots[i].site = done.server_name;
+  for (const std::size_t i : done.logs) out_.parsed().logs[i].site = done.server_name;
+}
+
+void NginxReader::access_log(const std::vector<std::string>& words, std::size_t line,
+                             const std::string& display) {
+  if (words.size() < 2) {
+    out_.error(make_error(display, "record", at_line(line, "access_log needs an argument")));
+    return;
+  }
+  const std::string& target = words[1];
+  if (target == "off" || target.rfind("syslog:", 0) == 0) return;
+  LogTarget where = pattern_target(target, prefix_, '$');
+  LogLocation log;
+  log.path = std::move(where.path);
+  log.folder = where.folder;
+  log.name_prefix = std::move(where.name_prefix);
+  log.server = "nginx";
+  log.source = source_of(display, line);
+  const std::size_t index = out_.parsed().logs.size();
+  if (!out_.log(std::move(log), display)) return;
+  for (auto it = blocks_.rbegin(); it != blocks_.rend(); ++it)
+    if (it->name == "server") {
+      it->logs.push_back(index);
+      break;
+    }
 }
 
 void NginxReader::read(std::string_view bytes, const std::string& display, int depth) {
@@ -221,6 +247,8 @@ void NginxReader::statement(std::vector<std::string>& words, std::size_t line, b
         it->roots.push_back(index);
         break;
       }
+  } else if (name == "access_log") {
+    access_log(words, line, display);
   } else if (name == "server_name") {
     for (auto it = blocks_.rbegin(); it != blocks_.rend(); ++it)
       if (it->name == "server") {

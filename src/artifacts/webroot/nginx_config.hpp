@@ -2,12 +2,14 @@
 // (an included file's directives belong to the block the include stands in).
 // Format knowledge: nginx documentation, "Beginner's Guide" (simple directives end with ';',
 // block directives with { }, '#' comments), ngx_core_module include, ngx_http_core_module
-// (root, alias, location, server, server_name); the tokenizer of nginx's
+// (root, alias, location, server, server_name), ngx_http_log_module (access_log path
+// [format [buffer=size] [gzip[=level]] [flush=time] [if=condition]], access_log off,
+// syslog: targets, variables in the path); the tokenizer of nginx's
 // src/core/ngx_conf_file.c as documented behaviour: quotes '"' and '\'' start a token,
 // '\' escapes the next character ("\"", "\'", "\\", "\t", "\r", "\n" are replaced; any other
 // pair is kept as written), '#' at the start of a token starts a comment.
-// Paths: `root`/`alias` that are relative are taken against the prefix (the nginx folder,
-// C:\nginx for the Windows build); relative `include` paths against the folder of the main
+// Paths: `root`/`alias`/`access_log` that are relative are taken against the prefix (the nginx
+// folder, C:\nginx for the Windows build); relative `include` paths against the folder of the main
 // configuration file, prefix\conf (nginx's configuration prefix).
 #pragma once
 
@@ -38,10 +40,13 @@ class NginxReader {
     bool skip = false;  // map, types, geo...: their lines are not directives
     std::string server_name;
     std::vector<std::size_t> roots;  // server: roots inside it
+    std::vector<std::size_t> logs;   // server: access logs inside it
   };
   void statement(std::vector<std::string>& words, std::size_t line, bool opens_block,
                  const std::string& display, int depth);
   void close_block();
+  void access_log(const std::vector<std::string>& words, std::size_t line,
+                  const std::string& display);
 
   std::string prefix_;
   Includer includer_;
