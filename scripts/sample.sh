@@ -4,12 +4,13 @@
 # writers) and runs sqltriage on it. The findings documents go to stdout, one after the
 # other (`jq` reads them as a stream).
 #
-# Usage: scripts/sample.sh [evtx|mft|pe|registry|webshell] [ARGS...]
+# Usage: scripts/sample.sh [evtx|mft|pe|registry|webshell|weblog] [ARGS...]
 #   no subcommand: `sqltriage evtx DISK ARGS`, `sqltriage mft DISK ARGS`,
-#   `sqltriage pe DISK ARGS`, `sqltriage registry DISK ARGS`, then `sqltriage webshell DISK
-#   ARGS` (mft, pe and registry without ARGS look for sqlserver.exe; webshell without ARGS
-#   uses the pivot of the scenario, the start of sqlserver.exe). ARGS go to sqltriage, e.g.
-#   --jsonl.
+#   `sqltriage pe DISK ARGS`, `sqltriage registry DISK ARGS`, `sqltriage webshell DISK
+#   ARGS`, then `sqltriage weblog DISK ARGS` (mft, pe and registry without ARGS look for
+#   sqlserver.exe; webshell without ARGS uses the pivot of the scenario, the start of
+#   sqlserver.exe; weblog without ARGS matches sqlserver.exe's size around that pivot, with
+#   the sample's GreyNoise-style noise list). ARGS go to sqltriage, e.g. --jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -27,12 +28,17 @@ build/release/tests/fixtures/ntfsgen sample "$disk" --sqlserver "$programs/sampl
 
 which=all
 case "${1:-}" in
-  evtx | mft | pe | registry | webshell) which=$1; shift ;;
+  evtx | mft | pe | registry | webshell | weblog) which=$1; shift ;;
 esac
 file_args=("$@")
 if [ ${#file_args[@]} -eq 0 ]; then file_args=(--target sqlserver.exe); fi
 web_args=("$@")
 if [ ${#web_args[@]} -eq 0 ]; then web_args=(--pivot 2023-02-20T14:03:11Z --window 2h); fi
+log_args=("$@")
+if [ ${#log_args[@]} -eq 0 ]; then
+  log_args=(--target 'C:\ProgramData\sqlserver.exe' --pivot 2023-02-20T14:03:11Z --window 2h
+    --noise tests/fixtures/weblog/sample-noise.csv)
+fi
 
 status=0
 run() {
@@ -45,4 +51,5 @@ if [ "$which" = all ] || [ "$which" = mft ]; then run mft "$disk" "${file_args[@
 if [ "$which" = all ] || [ "$which" = pe ]; then run pe "$disk" "${file_args[@]}"; fi
 if [ "$which" = all ] || [ "$which" = registry ]; then run registry "$disk" "${file_args[@]}"; fi
 if [ "$which" = all ] || [ "$which" = webshell ]; then run webshell "$disk" "${web_args[@]}"; fi
+if [ "$which" = all ] || [ "$which" = weblog ]; then run weblog "$disk" "${log_args[@]}"; fi
 exit "$status"

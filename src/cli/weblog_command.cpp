@@ -59,13 +59,14 @@ Runner register_weblog(CLI::App& app) {
                   "An evidence root or disk image (its IIS, Apache and nginx logs found where "
                   "they are kept), a folder of log files, or a log file (plain or .gz)")
       ->type_name("EVIDENCE");
-  cmd->add_option("--size", args->size,
-                  "Match requests that could have uploaded a file of this many bytes")
-      ->type_name("BYTES");
-  cmd->add_option("--target", args->target,
-                  "Take the size to match from this file of the evidence: a Windows path "
-                  "('C:\\ProgramData\\sqlserver.exe') or a file name")
-      ->type_name("PATH|NAME");
+  auto* size = cmd->add_option("--size", args->size,
+                               "Match requests that could have uploaded a file of this many bytes")
+                   ->type_name("BYTES");
+  auto* target =
+      cmd->add_option("--target", args->target,
+                      "Take the size to match from this file of the evidence: a Windows path "
+                      "('C:\\ProgramData\\sqlserver.exe') or a file name")
+          ->type_name("PATH|NAME");
   cmd->add_option("--slack", args->slack,
                   "A request matches when its size is within [size, size + slack]; default 64K "
                   "(multipart framing and headers)")
@@ -97,18 +98,18 @@ Runner register_weblog(CLI::App& app) {
       "  sqltriage weblog /mnt/snapshot --size 11776 --slack 4K\n"
       "  sqltriage weblog ./u_ex230220.log ./access.log.2.gz --all --top 50\n"
       "  sqltriage weblog ./apache-logs/ --format '%h %l %u %t \"%r\" %>s %O %I %D'");
-  return [args]() {
+  return [args, size, target]() {
     if (args->inputs.empty())
       throw UsageError(
           "say what to examine: EVIDENCE (an evidence root, disk image, log folder or log file)");
-    if (!args->size.empty() && !args->target.empty())
-      throw UsageError("give --size or --target, not both");
+    // Given but empty is a mistake, not "no matching".
+    const bool by_size = size->count() > 0, by_target = target->count() > 0;
+    if (by_size && by_target) throw UsageError("give --size or --target, not both");
     if (args->rare == 0) throw UsageError("--rare must be at least 1");
     if (args->top == 0) throw UsageError("--top must be at least 1");
     WeblogScanOptions opt;
     for (const auto& i : args->inputs) opt.inputs.emplace_back(i);
-    if (!args->size.empty())
-      opt.uploads.push_back({parse_bytes(args->size, "--size", false), "--size"});
+    if (by_size) opt.uploads.push_back({parse_bytes(args->size, "--size", false), "--size"});
     opt.slack = parse_bytes(args->slack, "--slack", true);
     if (!args->format.empty()) opt.logformat = args->format;
     opt.rare_ips = args->rare;
@@ -123,7 +124,7 @@ Runner register_weblog(CLI::App& app) {
     try {
       if (opt.logformat)
         weblog::Reader::open(std::make_shared<SplicedSource>(), "--format", opt.logformat);
-      if (!args->target.empty()) {
+      if (by_target) {
         check_targets({args->target});
         opt.uploads = resolve_upload_targets(opt.inputs, opt.evidence, args->target);
         for (const auto& u : opt.uploads) spdlog::info("--target: {} bytes ({})", u.size, u.from);

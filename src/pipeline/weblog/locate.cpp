@@ -2,9 +2,11 @@
 #include "pipeline/weblog/locate.hpp"
 
 #include <algorithm>
+#include <set>
 #include <system_error>
 
 #include "core/ascii.hpp"
+#include "sqltriage/web_roots.hpp"
 
 namespace sqltriage::pipeline::weblog_scan {
 
@@ -31,32 +33,101 @@ bool access_name(const std::string& lower) {
   return lower.find("access") != std::string::npos && lower.find("error") == std::string::npos;
 }
 
+std::string file_name_lower(const ArtifactFile& f) {
+  const auto& p = f.display_path;
+  const auto cut = p.find_last_of("\\/");
+  return ascii_lower(cut == std::string::npos ? p : p.substr(cut + 1));
+}
+
 struct Finder {
   const Evidence& ev;
   std::vector<ErrorEntry>& errors;
   std::vector<LogFile> out;
+  std::set<std::string> seen;  ///< lower-case display paths taken
+
+  void take(LogFile log) {
+    if (seen.insert(ascii_lower(log.file.display_path)).second) out.push_back(std::move(log));
+  }
+
+  /// An IIS log file, unless it is in IIS's own comma-separated format.
+  void take_iis(ArtifactFile f, const std::string& site_folder, LogFile model = {}) {
+    if (iis_native_name(file_name_lower(f))) {
+      if (!seen.insert(ascii_lower(f.display_path)).second) return;
+      errors.push_back(make_error(f.display_path, "open_failed",
+                                  "IIS log file format (comma-separated, no #Fields: line): "
+                                  "not read; only W3C extended and NCSA logs are"));
+      return;
+    }
+    model.file = std::move(f);
+    model.server = "IIS";
+    model.site = site_folder;
+    take(std::move(model));
+  }
+
+  /// The logs a server's configuration names.
+  void configured() {
+    for (const auto& loc : webroots::find_web_logs(ev, errors)) {
+      const std::string where = loc.server + " log configured at " + loc.source;
+      if (ascii_lower(loc.path).rfind("c:\\", 0) != 0) {
+        errors.push_back(make_error(loc.path, "missing",
+                                    where + " is not on this evidence's drive C:; give those "
+                                            "logs as evidence"));
+        continue;
+      }
+      LogFile model;
+      model.server = loc.server;
+      model.site = loc.site_folder;
+      model.site_name = loc.site;
+      model.logformat = loc.logformat;
+      model.configured_at = loc.source;
+      const std::size_t before = out.size();
+      if (loc.folder) {
+        const std::string prefix = ascii_lower(loc.name_prefix);
+        for (auto& f : ev.list(loc.path)) {
+          const std::string name = file_name_lower(f);
+          if (!prefix.empty() && name.rfind(prefix, 0) != 0) continue;
+          if (loc.server == "IIS") {
+            take_iis(std::move(f), loc.site_folder, model);
+          } else if (!prefix.empty() || access_name(name)) {
+            model.file = std::move(f);
+            take(model);
+          }
+        }
+      } else {
+        // The file and its rotations beside it: access.log, access.log.1, access.log.2.gz.
+        const auto cut = loc.path.find_last_of('\\');
+        const std::string folder = loc.path.substr(0, cut);
+        const std::string name = ascii_lower(loc.path.substr(cut + 1));
+        for (auto& f : ev.list(folder)) {
+          const std::string file = file_name_lower(f);
+          if (file != name && file.rfind(name + ".", 0) != 0 && file.rfind(name + "-", 0) != 0)
+            continue;
+          model.file = std::move(f);
+          take(model);
+        }
+      }
+      if (out.size() == before)
+        errors.push_back(make_error(
+            loc.path, "missing",
+            where + (loc.folder ? ": the folder holds no log (nothing logged, or the logs were "
+                                  "removed or moved)"
+                                : ": no such log in the evidence (nothing logged, or removed "
+                                  "or moved)")));
+    }
+  }
 
   void iis_root(const std::string& dir) {
     for (const auto& name : ev.folders(dir)) {
       const std::string lower = ascii_lower(name);
       if (!starts_with(lower, "w3svc")) continue;
-      for (auto& f : ev.list(dir + "\\" + name)) {
-        const std::string file_name = ascii_lower(fs::path(f.display_path).filename().string());
-        if (iis_native_name(file_name)) {
-          errors.push_back(make_error(f.display_path, "open_failed",
-                                      "IIS log file format (comma-separated, no #Fields: line): "
-                                      "not read; only W3C extended and NCSA logs are"));
-          continue;
-        }
-        out.push_back(LogFile{std::move(f), "IIS", name});
-      }
+      for (auto& f : ev.list(dir + "\\" + name)) take_iis(std::move(f), name);
     }
   }
 
   void access_folder(const std::string& dir, const char* server) {
     for (auto& f : ev.list(dir)) {
       const std::string file_name = ascii_lower(fs::path(f.display_path).filename().string());
-      if (access_name(file_name)) out.push_back(LogFile{std::move(f), server, {}});
+      if (access_name(file_name)) take(LogFile{std::move(f), server, {}, {}, {}, {}});
     }
   }
 
@@ -69,6 +140,7 @@ struct Finder {
   }
 
   void windows_layout() {
+    configured();
     iis_root("C:\\inetpub\\logs\\LogFiles");
     iis_root("C:\\Windows\\System32\\LogFiles");
     for (const char* dir : {"C:\\xampp\\apache\\logs", "C:\\Apache24\\logs", "C:\\Apache2\\logs",
@@ -100,7 +172,7 @@ struct Finder {
         continue;
       }
       if (!fs::is_regular_file(status)) continue;  // a folder named like a log
-      out.push_back(LogFile{std::move(f), "given", {}});
+      out.push_back(LogFile{std::move(f), "given", {}, {}, {}, {}});
     }
     if (out.empty())
       errors.push_back(make_error(
@@ -132,13 +204,13 @@ bool looks_like_access_log(std::string_view file_name) {
 }
 
 std::vector<LogFile> locate_logs(const Evidence& evidence, std::vector<ErrorEntry>& errors) {
-  Finder finder{evidence, errors, {}};
+  Finder finder{evidence, errors, {}, {}};
   const std::string kind = evidence.kind();
   if (kind == "file") {
     ArtifactFile f;
     f.display_path = evidence.path().string();
     f.host_path = evidence.path();
-    finder.out.push_back(LogFile{std::move(f), "given", {}});
+    finder.out.push_back(LogFile{std::move(f), "given", {}, {}, {}, {}});
   } else if (kind == "folder") {
     finder.loose_folder();
   } else {
