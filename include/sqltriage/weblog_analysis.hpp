@@ -2,16 +2,20 @@
 // of a given size (upload matching), every resource stacked by how many requests and client
 // addresses reached it (rare resources, scripts answered 200 to POST), and each client address
 // around the pivot. Pure accumulators fed one Request at a time (weblog.hpp), so they are
-// tested without files and memory grows with distinct resources and addresses, not requests.
+// tested without files. Memory grows with the distinct resources, addresses and user agents and
+// with the (resource, address) and (client, name) pairs kept (at most kMaxTrackedIps and
+// kMaxTrackedResources a group), 16 to 32 bytes a pair, not with requests.
 //
 // Units: sizes in bytes; times are UTC FILETIMEs.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sqltriage/filetime.hpp"
@@ -61,12 +65,16 @@ struct UploadMatcher {
   bool matches(const Request& r) const;
 };
 
-/// One resource (path without query; ASCII case-folded for IIS logs) as stacked.
+/// One resource (path without query; ASCII case-folded for IIS logs) as stacked: its counts
+/// only. The client addresses themselves are listed by Stacker::client_ips(), for the resources
+/// a caller reports, so handing out every resource costs memory per resource, not per address.
 struct ResourceStack {
   std::string resource;  ///< as first seen (original case)
   std::uint64_t requests = 0;
-  std::set<std::string> client_ips;  ///< distinct, at most kMaxTrackedIps kept; empty not counted
-  bool client_ips_truncated = false;
+  /// Distinct non-empty client addresses: exact up to kMaxTrackedIps, then kMaxTrackedIps
+  /// (the first ones seen are kept) with client_ips_truncated set.
+  std::size_t client_ip_count = 0;
+  bool client_ips_truncated = false;  ///< more than kMaxTrackedIps distinct addresses seen
   std::map<std::string, std::uint64_t> methods;   ///< as logged; requests without one not counted
   std::map<int, std::uint64_t> statuses;          ///< requests without a status not counted
   std::optional<Filetime> first_seen, last_seen;  ///< earliest / latest time, whatever the order
@@ -75,20 +83,78 @@ struct ResourceStack {
 
 inline constexpr std::size_t kMaxTrackedIps = 1000;
 
+namespace detail {
+/// Strings numbered 0, 1, 2, ... in the order first seen: an open-addressing table (at most
+/// half full) of (hash tag, number) words over the strings kept in order.
+class Interner {
+ public:
+  /// The number of `s`, the next one when it is new.
+  std::uint32_t id(std::string_view s);
+  /// The number of `s`, or std::nullopt when it was never given to id().
+  std::optional<std::uint32_t> find(std::string_view s) const;
+  const std::string& name(std::uint32_t id) const { return names_[id]; }
+  std::size_t size() const { return names_.size(); }
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<std::uint64_t> table_;  ///< (hash >> 32) << 32 | (id + 1); 0 is a free cell
+};
+
+/// A set of (group, id) pairs of 32-bit numbers: open addressing over one 64-bit word a pair,
+/// at most half full, so a lookup is one or two probes of one array.
+class PairSet {
+ public:
+  bool contains(std::uint32_t group, std::uint32_t id) const;
+  /// Adds the pair; false when it was there already.
+  bool insert(std::uint32_t group, std::uint32_t id);
+  std::size_t size() const { return count_; }
+  /// The pairs grouped: the ids of group g are ids[start[g] .. start[g + 1]), in no order.
+  /// Pairs of groups >= the `groups` given are left out. 4 bytes a pair and 8 a group.
+  struct Groups {
+    std::vector<std::size_t> start;  ///< groups + 1 entries
+    std::vector<std::uint32_t> ids;
+  };
+  /// One counting pass over the table and one filling pass.
+  Groups by_group(std::size_t groups) const;
+
+ private:
+  std::vector<std::uint64_t> table_;  ///< (group << 32 | id) + 1; 0 is a free cell
+  std::size_t count_ = 0;
+};
+/// The names of group `g`'s ids in `groups`, in byte order (std::string's <): an empty list
+/// for a group past the end.
+std::vector<std::string> sorted_names(const PairSet::Groups& groups, std::size_t g,
+                                      const Interner& names);
+}  // namespace detail
+
 /// Stacks resources over any number of requests and files.
 class Stacker {
  public:
   /// `case_insensitive`: fold resource names (IIS).
   explicit Stacker(bool case_insensitive);
   void add(const Request& r);
-  /// Every resource, in order of fewest distinct client addresses, then fewest requests, then
-  /// name.
+  /// Every resource with its counts (no addresses), in order of fewest distinct client
+  /// addresses (client_ip_count), then fewest requests, then name. O(resources log resources).
   std::vector<ResourceStack> rarest() const;
+  /// The client addresses kept for `stack` (one of rarest()'s, found by its resource name) in
+  /// byte order: client_ip_count of them. Empty for a resource this Stacker never saw. The
+  /// first call after add() groups the kept (resource, address) pairs by resource once (4
+  /// bytes a pair, kept until the next add()); each call then sorts its own addresses only.
+  /// Not safe to call concurrently on one Stacker.
+  std::vector<std::string> client_ips(const ResourceStack& stack) const;
   std::size_t resources() const;
 
  private:
+  /// One resource: its counters (client_ip_count is the number of its pairs in seen_).
+  using Slot = ResourceStack;
+
   bool case_insensitive_;
-  std::map<std::string, ResourceStack> stacks_;
+  std::string key_;          ///< the folded resource being added (reused)
+  detail::Interner keys_;    ///< resource keys; a key's id is its slot
+  std::vector<Slot> slots_;  ///< in first-seen order
+  detail::Interner ips_;     ///< client addresses
+  detail::PairSet seen_;     ///< (slot, address id) pairs kept
+  mutable std::optional<detail::PairSet::Groups> by_slot_;  ///< seen_ grouped, for client_ips()
 };
 
 /// One client address as seen in the logs.
@@ -113,10 +179,24 @@ class ClientTracker {
   void add(const Request& r);
   /// By first_seen, then address; addresses never seen with a time last.
   std::vector<ClientSummary> clients() const;
+  /// Calls `visit` with each of clients()' summaries in the same order, one at a time: a
+  /// client's resource and user agent sets exist only while it is visited, so the memory
+  /// beyond the tables is 4 bytes a kept (client, name) pair and one client's sets.
+  void for_each_client(const std::function<void(ClientSummary&&)>& visit) const;
 
  private:
+  /// One address: resources and user_agents left empty until it is visited (they are the
+  /// pairs in resources_ and agents_).
+  struct Client {
+    ClientSummary summary;
+    std::size_t resources = 0, agents = 0;  ///< kept, at most kMaxTrackedResources each
+  };
+
   std::optional<Filetime> since_, until_;
-  std::map<std::string, ClientSummary> clients_;
+  detail::Interner addresses_;  ///< an address's id is its place in clients_
+  std::vector<Client> clients_;
+  detail::Interner resource_names_, agent_names_;
+  detail::PairSet resources_, agents_;  ///< (client, resource / user agent id) pairs kept
 };
 
 }  // namespace sqltriage::weblog

@@ -109,7 +109,9 @@ class WeblogScan {
                          std::to_string(logs_read_) +
                          " log(s) cannot say which request "
                          "carried the file"));
-    outcome_.nothing_readable = run.evidence.empty() || logs_read_ == 0;
+    // Logs that were all damage count as unread; an empty but sound log does not.
+    outcome_.nothing_readable =
+        run.evidence.empty() || logs_read_ == 0 || (outcome_.stats.records == 0 && bad_lines_ > 0);
     outcome_.stats.files = logs_read_;
     pipeline::finish_run(run, sink_, outcome_);
     return outcome_;
@@ -142,21 +144,56 @@ class WeblogScan {
     return it->second;
   }
 
-  std::unique_ptr<weblog::Reader> open_reader(const LogFile& log) {
+  /// A reader and where its format came from: "--format", "configuration <config:line>" or
+  /// "detected".
+  struct OpenLog {
+    std::unique_ptr<weblog::Reader> reader;
+    std::string format_source = "detected";
+  };
+
+  /// Whether the first lines of `source` read as requests with `logformat` (a configuration
+  /// may have changed since older rotations were written).
+  static bool fits(const std::shared_ptr<const ByteSource>& source, const std::string& path,
+                   const std::string& logformat) {
+    constexpr std::uint64_t kProbeLines = 20;
+    auto probe = weblog::Reader::open(source, path, logformat);
+    weblog::Request r;
+    std::uint64_t good = 0;
+    while (probe->lines() < kProbeLines && probe->next(r)) ++good;
+    return good > 0 && good >= probe->bad_line_count();
+  }
+
+  OpenLog open_reader(const LogFile& log) {
     const auto& path = log.file.display_path;
     auto source = open_artifact(log.file);
-    auto reader = weblog::Reader::open(source, path);
-    // --format is for the logs that do not name their own fields.
-    if (opt_.logformat && reader->format() != weblog::Format::w3c)
-      reader = weblog::Reader::open(source, path, opt_.logformat);
-    return reader;
+    OpenLog out;
+    out.reader = weblog::Reader::open(source, path);
+    if (out.reader->format() == weblog::Format::w3c) return out;  // W3C names its own fields
+    if (opt_.logformat) {
+      out.reader = weblog::Reader::open(source, path, opt_.logformat);
+      out.format_source = "--format";
+    } else if (log.logformat) {
+      try {
+        if (fits(source, path, *log.logformat)) {
+          out.reader = weblog::Reader::open(source, path, log.logformat);
+          out.format_source = "configuration " + log.configured_at;
+        } else {
+          out.format_source = "detected (the LogFormat configured at " + log.configured_at +
+                              " does not fit its first lines)";
+        }
+      } catch (const std::invalid_argument& e) {
+        out.format_source = "detected (the LogFormat configured at " + log.configured_at +
+                            " cannot be used: " + e.what() + ")";
+      }
+    }
+    return out;
   }
 
   void read_log(const LogFile& log) {
     const auto& path = log.file.display_path;
-    std::unique_ptr<weblog::Reader> reader;
+    OpenLog opened;
     try {
-      reader = open_reader(log);
+      opened = open_reader(log);
     } catch (const ArtifactError& e) {
       emit_counted(sink_, outcome_, make_error(e.path(), "open_failed", e.detail(), e.offset()));
       return;
@@ -164,6 +201,7 @@ class WeblogScan {
       emit_counted(sink_, outcome_, make_error(path, "open_failed", e.what()));
       return;
     }
+    auto& reader = opened.reader;
     const bool iis = reader->format() == weblog::Format::w3c || log.server == "IIS";
     Group& group = group_for(log, iis);
     weblog::Request request;
@@ -196,6 +234,7 @@ class WeblogScan {
     ++logs_read_;
     outcome_.stats.records += requests;
     if (reader->records_request_size()) size_recorded_ = true;
+    bad_lines_ += reader->bad_line_count();
     report_damage(path, *reader);
 
     Finding f;
@@ -209,7 +248,10 @@ class WeblogScan {
         (first ? ", " + format_filetime(*first) + " to " + format_filetime(*last) : std::string());
     f.data["Server"] = log.server;
     f.data["Site"] = group.site;
+    if (!log.site_name.empty()) f.data["SiteName"] = log.site_name;
+    if (!log.configured_at.empty()) f.data["ConfiguredAt"] = log.configured_at;
     f.data["Format"] = weblog::to_string(reader->format());
+    f.data["FormatSource"] = opened.format_source;
     f.data["Lines"] = reader->lines();
     f.data["Requests"] = requests;
     f.data["NoiseRequests"] = noise_requests;
@@ -292,45 +334,75 @@ class WeblogScan {
                                   " not listed (--top " + std::to_string(opt_.top) + ")"));
   }
 
+  /// The resource findings (checked on the counts; each lists its client addresses only just
+  /// before it is written, so they never all sit in memory), then the client findings.
   void emit_stacks() {
     std::set<std::string> rare_scripts;  // lower-cased
-    std::vector<Finding> resources;
+    struct Candidate {
+      Finding finding;
+      const Group* group;
+      const weblog::ResourceStack* stack;
+    };
+    std::vector<std::vector<weblog::ResourceStack>> stacks;
+    stacks.reserve(groups_.size());
+    std::vector<Candidate> resources;
     for (const auto& [key, group] : groups_) {
-      for (auto& stack : group.stacker.rarest()) {
+      stacks.push_back(group.stacker.rarest());
+      for (const auto& stack : stacks.back()) {
         Finding f = resource_finding(group, stack);
         if (!opt_.every_resource && f.checks.empty()) continue;
         for (const auto& c : f.checks)
           if (c.id == "rare_script_post_200") rare_scripts.insert(ascii_lower(stack.resource));
-        resources.push_back(std::move(f));
+        resources.push_back({std::move(f), &group, &stack});
       }
     }
     const std::string where = evidence_path_;
-    emit_top(resources, "weblog.resource findings", where);
+    // As emit_top: the most severe first (stable), at most --top, a "limit" error for the rest.
+    std::stable_sort(resources.begin(), resources.end(),
+                     [](const Candidate& a, const Candidate& b) {
+                       return a.finding.severity > b.finding.severity;
+                     });
+    for (std::size_t i = 0; i < resources.size() && i < opt_.top; ++i) {
+      Candidate& c = resources[i];
+      ordered_json ips = ordered_json::array();
+      for (auto& ip : c.group->stacker.client_ips(*c.stack)) ips.push_back(std::move(ip));
+      c.finding.data["ClientIps"] = std::move(ips);
+      emit_counted(sink_, outcome_, c.finding);
+      c.finding = Finding();
+    }
+    if (resources.size() > opt_.top)
+      emit_counted(sink_, outcome_,
+                   make_error(where, "limit",
+                              std::to_string(resources.size() - opt_.top) +
+                                  " more weblog.resource findings not listed (--top " +
+                                  std::to_string(opt_.top) + ")"));
 
     std::vector<Finding> clients;
     const bool window = opt_.since || opt_.until;
-    for (auto& c : clients_->clients()) {
+    clients_->for_each_client([&](weblog::ClientSummary&& c) {
       Finding f = client_finding(c, rare_scripts);
-      if (!window && f.checks.empty()) continue;  // without a window: the clients that matter
+      if (!window && f.checks.empty()) return;  // without a window: the clients that matter
       clients.push_back(std::move(f));
-    }
+    });
     emit_top(clients, "weblog.client findings", where);
   }
 
+  /// A weblog.resource finding with its counts; ClientIps is left an empty list (in its place
+  /// among the fields) for emit_stacks() to fill: the checks read ClientIpCount only.
   Finding resource_finding(const Group& group, const weblog::ResourceStack& s) const {
     Finding f;
     f.type = "weblog.resource";
     f.time = s.first_seen;
     f.artifact.path = group.folder;
     f.summary = s.resource + ": " + count_of(s.requests, "request") + " from " +
-                std::to_string(s.client_ips.size()) + (s.client_ips_truncated ? "+" : "") +
-                " client address" + (s.client_ips.size() == 1 ? "" : "es");
+                std::to_string(s.client_ip_count) + (s.client_ips_truncated ? "+" : "") +
+                " client address" + (s.client_ip_count == 1 ? "" : "es");
     f.data["Resource"] = s.resource;
     f.data["Site"] = group.site;
     f.data["Script"] = is_script(s.resource);
     f.data["Requests"] = s.requests;
-    f.data["ClientIpCount"] = s.client_ips.size();
-    f.data["ClientIps"] = strings_json(s.client_ips);
+    f.data["ClientIpCount"] = s.client_ip_count;
+    f.data["ClientIps"] = ordered_json::array();
     f.data["ClientIpsTruncated"] = s.client_ips_truncated;
     f.data["Methods"] = counts_json(s.methods);
     f.data["Statuses"] = counts_json(s.statuses);
@@ -377,6 +449,7 @@ class WeblogScan {
   ScanOutcome outcome_;
   std::uint64_t logs_read_ = 0;
   bool size_recorded_ = false;
+  std::uint64_t bad_lines_ = 0;
   std::string evidence_path_;
   std::map<std::string, Group> groups_;
   std::optional<weblog::ClientTracker> clients_;

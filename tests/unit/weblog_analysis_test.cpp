@@ -518,7 +518,8 @@ void check_stacks_against_awk(const fs::path& log) {
     const AwkStack& e = it->second;
     CHECK(s.resource == e.name);
     CHECK(s.requests == e.requests);
-    CHECK(s.client_ips.size() == e.ips);
+    CHECK(s.client_ip_count == e.ips);
+    CHECK(stacker.client_ips(s).size() == e.ips);
     CHECK(!s.client_ips_truncated);
     CHECK(s.post_200 == e.post_200);
     CHECK(s.statuses == e.statuses);
@@ -537,7 +538,7 @@ void check_stacks_against_awk(const fs::path& log) {
   std::vector<std::string> want = lines_of(order);
   std::vector<std::string> got;
   for (const auto& s : stacks) {
-    got.push_back(std::to_string(s.client_ips.size()) + " " + std::to_string(s.requests) + " " +
+    got.push_back(std::to_string(s.client_ip_count) + " " + std::to_string(s.requests) + " " +
                   s.resource);
   }
   CHECK(got == want);
@@ -592,7 +593,16 @@ TEST_CASE("weblog Stacker folds case for IIS only, caps addresses and orders the
   CHECK(f[2].resource == "/Shell.aspx");  // as first seen
   const auto& shell = f[2];
   CHECK(shell.requests == 4);
-  CHECK(shell.client_ips == std::set<std::string>{"10.0.0.1", "10.0.0.2"});
+  CHECK(shell.client_ip_count == 2);
+  CHECK(folded.client_ips(shell) == std::vector<std::string>{"10.0.0.1", "10.0.0.2"});
+  CHECK(folded.client_ips(f[0]) == std::vector<std::string>{"10.0.0.4"});
+  wl::ResourceStack unknown;
+  unknown.resource = "/never.aspx";
+  CHECK(folded.client_ips(unknown).empty());
+  // Asked again after more requests: the new address is listed (the grouping is redone).
+  folded.add(request("10.0.0.0", "GET", "/SHELL.aspx", 200));
+  CHECK(folded.client_ips(shell) == std::vector<std::string>{"10.0.0.0", "10.0.0.1", "10.0.0.2"});
+  CHECK(folded.rarest()[2].client_ip_count == 3);
   CHECK(shell.methods ==
         std::map<std::string, std::uint64_t>{{"GET", 2}, {"POST", 1}, {"post", 1}});
   CHECK(shell.statuses == std::map<int, std::uint64_t>{{200, 2}, {404, 1}});
@@ -621,8 +631,14 @@ TEST_CASE("weblog Stacker folds case for IIS only, caps addresses and orders the
   const auto b = busy.rarest();
   REQUIRE(b.size() == 1);
   CHECK(b[0].requests == 1501);
-  CHECK(b[0].client_ips.size() == wl::kMaxTrackedIps);
+  CHECK(b[0].client_ip_count == wl::kMaxTrackedIps);
   CHECK(b[0].client_ips_truncated);
+  // The first 1,000 distinct addresses are the ones kept, listed in byte order.
+  std::vector<std::string> first;
+  for (int i = 0; i < 1000; ++i)
+    first.push_back("10." + std::to_string(i / 256) + "." + std::to_string(i % 256) + ".1");
+  std::sort(first.begin(), first.end());
+  CHECK(busy.client_ips(b[0]) == first);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "artifacts/weblog/request_reset.hpp"
 #include "core/ascii.hpp"
 
 namespace sqltriage::weblog::detail {
@@ -579,7 +580,7 @@ std::optional<std::string> LogFormat::parse(std::string_view line, Request& out)
         // Every field found: store them; a field that does not read is a failure too.
         const std::uint64_t line_no = out.line;
         const std::uint64_t offset = out.offset;
-        out = Request{};
+        reset_request(out);
         out.line = line_no;
         out.offset = offset;
         have_bytes_out = false;

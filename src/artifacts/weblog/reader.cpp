@@ -1,12 +1,15 @@
 // Reader::open and the one Reader behind it: bytes (plain or gzip) → lines → format detection
 // → W3C or LogFormat parsing, with malformed lines counted as BadLines.
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <stdexcept>
 #include <utility>
 
 #include "artifacts/weblog/line_reader.hpp"
 #include "artifacts/weblog/logformat.hpp"
+#include "artifacts/weblog/request_reset.hpp"
 #include "artifacts/weblog/w3c.hpp"
 #include "sqltriage/weblog.hpp"
 
@@ -46,7 +49,21 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
 
 // The first control byte (other than tab) in `text`: binary data, not a log line.
 std::optional<std::size_t> control_byte(std::string_view text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  // Eight bytes at a time: a word with no byte below 0x20 and none equal to 0x7F is skipped
+  // (both tests are exact about whether such a byte exists); the byte loop below then starts
+  // at the first word that may hold one (a tab, or a control byte).
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  std::size_t start = 0;
+  for (; start + 8 <= text.size(); start += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, text.data() + start, 8);
+    const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+    const std::uint64_t del = w ^ (kOnes * 0x7F);
+    const std::uint64_t is_del = (del - kOnes) & ~del & kHighs;
+    if ((below_space | is_del) != 0) break;
+  }
+  for (std::size_t i = start; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     if ((c < 0x20 && c != '\t') || c == 0x7F) return i;
   }
@@ -182,7 +199,7 @@ class LogReader final : public Reader {
       } else {
         out.line = view.number;
         out.offset = view.offset;
-        error = detail::parse_w3c_line(text, columns_, directive_date_, scratch_, out);
+        error = detail::parse_w3c_line(text, columns_, directive_date_, scratch_, dates_, out);
         if (!error && columns_.has_request_size) records_request_size_ = true;
       }
     } else {
@@ -199,14 +216,14 @@ class LogReader final : public Reader {
   }
 
   std::optional<std::string> parse_logformat(std::string_view text, Request& out) {
-    out = Request{};
+    detail::reset_request(out);
     auto error = primary_->parse(text, out);
     if (!error) {
       if (primary_->records_request_size()) records_request_size_ = true;
       return std::nullopt;
     }
     if (fallback_) {
-      out = Request{};
+      detail::reset_request(out);
       if (!fallback_->parse(text, out)) {
         if (fallback_->records_request_size()) records_request_size_ = true;
         return std::nullopt;
@@ -238,6 +255,7 @@ class LogReader final : public Reader {
   bool have_columns_ = false;
   std::string directive_date_;
   std::vector<std::string_view> scratch_;
+  detail::W3cDateCache dates_;
   // LogFormat (NCSA detected: both, the other as fallback)
   std::optional<detail::LogFormat> primary_;
   std::optional<detail::LogFormat> fallback_;

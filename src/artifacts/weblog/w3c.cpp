@@ -1,9 +1,13 @@
 #include "artifacts/weblog/w3c.hpp"
 
+#include <bit>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <utility>
 
+#include "artifacts/weblog/request_reset.hpp"
 #include "core/ascii.hpp"
 
 namespace sqltriage::weblog {
@@ -11,6 +15,30 @@ namespace detail {
 namespace {
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+/// The index of the first space or tab in `text` at or after `i`, or text.size(). Eight bytes
+/// at a time: the zero-byte test's lowest flagged byte is always a true match.
+std::size_t next_blank(std::string_view text, std::size_t i) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    const std::uint64_t space = w ^ (kOnes * ' ');
+    const std::uint64_t tab = w ^ (kOnes * '\t');
+    const std::uint64_t found =
+        ((space - kOnes) & ~space & kHighs) | ((tab - kOnes) & ~tab & kHighs);
+    if (found != 0) {
+      if constexpr (std::endian::native == std::endian::little) {
+        return i + static_cast<std::size_t>(std::countr_zero(found)) / 8;
+      } else {
+        break;  // the byte loop finds it
+      }
+    }
+  }
+  while (i < text.size() && !is_blank(text[i])) ++i;
+  return i;
+}
 
 W3cField field_for(std::string_view name) {
   struct Entry {
@@ -97,6 +125,20 @@ std::string bad_number(W3cField f, std::string_view text) {
   return std::string(field_name(f)) + " '" + shown + "' is not a number";
 }
 
+/// "hh:mm:ss" exactly (no fraction) as a second of the day; std::nullopt for anything else,
+/// which then takes the general path.
+std::optional<std::uint64_t> second_of_day(std::string_view time) {
+  if (time.size() != 8 || time[2] != ':' || time[5] != ':') return std::nullopt;
+  for (const std::size_t i : {0, 1, 3, 4, 6, 7})
+    if (time[i] < '0' || time[i] > '9') return std::nullopt;
+  const auto two = [&](std::size_t i) {
+    return static_cast<unsigned>((time[i] - '0') * 10 + (time[i + 1] - '0'));
+  };
+  const unsigned hh = two(0), mm = two(3), ss = two(6);
+  if (hh > 23 || mm > 59 || ss > 59) return std::nullopt;
+  return std::uint64_t{hh} * 3600 + mm * 60 + ss;
+}
+
 }  // namespace
 
 void split_w3c_fields(std::string_view text, std::vector<std::string_view>& out) {
@@ -106,7 +148,7 @@ void split_w3c_fields(std::string_view text, std::vector<std::string_view>& out)
     while (i < text.size() && is_blank(text[i])) ++i;
     if (i == text.size()) break;
     const std::size_t start = i;
-    while (i < text.size() && !is_blank(text[i])) ++i;
+    i = next_blank(text, i);
     out.push_back(text.substr(start, i - start));
   }
 }
@@ -125,7 +167,8 @@ W3cColumns w3c_columns(const std::vector<std::string>& names) {
 
 std::optional<std::string> parse_w3c_line(std::string_view line, const W3cColumns& columns,
                                           std::string_view directive_date,
-                                          std::vector<std::string_view>& scratch, Request& out) {
+                                          std::vector<std::string_view>& scratch,
+                                          W3cDateCache& dates, Request& out) {
   split_w3c_fields(line, scratch);
   if (scratch.size() != columns.fields.size())
     return std::to_string(scratch.size()) + " fields where #Fields: names " +
@@ -133,7 +176,7 @@ std::optional<std::string> parse_w3c_line(std::string_view line, const W3cColumn
 
   const std::uint64_t line_number = out.line;
   const std::uint64_t offset = out.offset;
-  out = Request{};
+  reset_request(out);
   out.line = line_number;
   out.offset = offset;
 
@@ -213,7 +256,15 @@ std::optional<std::string> parse_w3c_line(std::string_view line, const W3cColumn
 
   if (!date.empty() && !time.empty()) {
     std::optional<Filetime> ft;
-    if (plausible_date(date) && plausible_time(time)) {
+    if (const auto second = second_of_day(time); second && plausible_date(date)) {
+      // Fast path, the same instant parse_iso8601 gives for "date hh:mm:ss": the date's
+      // midnight (parsed once per date) plus the time of day.
+      if (date != dates.text) {
+        dates.text.assign(date);
+        dates.midnight = parse_iso8601(date);
+      }
+      if (dates.midnight) ft = *dates.midnight + *second * kTicksPerSecond;
+    } else if (plausible_date(date) && plausible_time(time)) {
       std::string text;
       text.reserve(date.size() + 1 + time.size());
       text.append(date).append(" ").append(time);

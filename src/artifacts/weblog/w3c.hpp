@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sqltriage/filetime.hpp"
 #include "sqltriage/weblog.hpp"
 
 namespace sqltriage::weblog::detail {
@@ -50,17 +51,26 @@ struct W3cColumns {
   bool has_request_size = false;  ///< cs-bytes is among them
 };
 
+/// The last date a line was dated with and its midnight as a UTC FILETIME (std::nullopt when
+/// it is not a date), so the lines of one day parse their date once.
+struct W3cDateCache {
+  std::string text;
+  std::optional<Filetime> midnight;
+};
+
 /// Maps field names (case-insensitively: "cs(User-Agent)" = "cs(user-agent)") to columns.
 W3cColumns w3c_columns(const std::vector<std::string>& names);
 
 /// Parses one data line into `out` (line and offset left as they are; the other members are
 /// overwritten). `directive_date` ("YYYY-MM-DD" from the last "#Date:", or empty) dates lines
-/// when the columns have no date field. `scratch` is reused between calls. Returns
+/// when the columns have no date field. `scratch` and `dates` are reused between calls; `out`'s
+/// strings keep their capacity. Returns
 /// std::nullopt on success, else the reason for a BadLine ("14 fields where #Fields: names
 /// 15", "sc-status 'abc' is not a number", "unparsable date and time '...'").
 std::optional<std::string> parse_w3c_line(std::string_view line, const W3cColumns& columns,
                                           std::string_view directive_date,
-                                          std::vector<std::string_view>& scratch, Request& out);
+                                          std::vector<std::string_view>& scratch,
+                                          W3cDateCache& dates, Request& out);
 
 /// Splits `text` on runs of spaces and tabs into `out` (cleared first).
 void split_w3c_fields(std::string_view text, std::vector<std::string_view>& out);

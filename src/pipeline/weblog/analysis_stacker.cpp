@@ -1,8 +1,12 @@
 // Stacker: every resource with its requests, client addresses, methods and statuses
 // (weblog_analysis.hpp).
+//
+// Per request: one hash lookup of the folded resource (folded into a reused buffer), one of
+// the client address (interned to a number) and one probe of the set of (resource, address)
+// pairs. rarest() copies the counters only; client_ips() lists one resource's addresses, from
+// the pairs grouped by resource once.
 #include <algorithm>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "core/ascii.hpp"
@@ -12,7 +16,8 @@ namespace sqltriage::weblog {
 namespace {
 
 bool is_post(const std::string& method) {
-  return method.size() == 4 && ascii_lower(method) == "post";
+  return method.size() == 4 && ascii_lower(method[0]) == 'p' && ascii_lower(method[1]) == 'o' &&
+         ascii_lower(method[2]) == 's' && ascii_lower(method[3]) == 't';
 }
 
 void widen(std::optional<Filetime>& first, std::optional<Filetime>& last, Filetime t) {
@@ -25,16 +30,29 @@ void widen(std::optional<Filetime>& first, std::optional<Filetime>& last, Fileti
 Stacker::Stacker(bool case_insensitive) : case_insensitive_(case_insensitive) {}
 
 void Stacker::add(const Request& r) {
-  auto [it, inserted] =
-      stacks_.try_emplace(case_insensitive_ ? ascii_lower(r.uri_stem) : r.uri_stem);
-  ResourceStack& s = it->second;
-  if (inserted) s.resource = r.uri_stem;
+  by_slot_.reset();  // the pairs may change
+  std::string_view key = r.uri_stem;
+  if (case_insensitive_) {
+    key_.assign(r.uri_stem);
+    for (char& c : key_) c = ascii_lower(c);
+    key = key_;
+  }
+  const std::uint32_t slot = keys_.id(key);
+  if (slot == slots_.size()) {
+    slots_.emplace_back();
+    slots_.back().resource = r.uri_stem;
+  }
+  ResourceStack& s = slots_[slot];
   ++s.requests;
-  if (!r.client_ip.empty() && !s.client_ips.contains(r.client_ip)) {
-    if (s.client_ips.size() < kMaxTrackedIps) {
-      s.client_ips.insert(r.client_ip);
-    } else {
-      s.client_ips_truncated = true;
+  if (!r.client_ip.empty()) {
+    const std::uint32_t ip = ips_.id(r.client_ip);
+    if (!seen_.contains(slot, ip)) {
+      if (s.client_ip_count < kMaxTrackedIps) {
+        seen_.insert(slot, ip);
+        ++s.client_ip_count;
+      } else {
+        s.client_ips_truncated = true;
+      }
     }
   }
   if (!r.method.empty()) ++s.methods[r.method];
@@ -44,19 +62,30 @@ void Stacker::add(const Request& r) {
 }
 
 std::vector<ResourceStack> Stacker::rarest() const {
-  std::vector<ResourceStack> out;
-  out.reserve(stacks_.size());
-  for (const auto& [key, stack] : stacks_) out.push_back(stack);
-  std::stable_sort(out.begin(), out.end(), [](const ResourceStack& a, const ResourceStack& b) {
-    if (a.client_ips.size() != b.client_ips.size()) {
-      return a.client_ips.size() < b.client_ips.size();
-    }
+  std::vector<ResourceStack> out(slots_.begin(), slots_.end());
+  // Resources are distinct, so the order is total: no tie is left to the input order.
+  std::sort(out.begin(), out.end(), [](const ResourceStack& a, const ResourceStack& b) {
+    if (a.client_ip_count != b.client_ip_count) return a.client_ip_count < b.client_ip_count;
     if (a.requests != b.requests) return a.requests < b.requests;
     return a.resource < b.resource;
   });
   return out;
 }
 
-std::size_t Stacker::resources() const { return stacks_.size(); }
+std::vector<std::string> Stacker::client_ips(const ResourceStack& stack) const {
+  std::string_view key = stack.resource;
+  std::string folded;
+  if (case_insensitive_) {
+    folded = stack.resource;
+    for (char& c : folded) c = ascii_lower(c);
+    key = folded;
+  }
+  const auto slot = keys_.find(key);
+  if (!slot) return {};
+  if (!by_slot_) by_slot_ = seen_.by_group(slots_.size());
+  return detail::sorted_names(*by_slot_, *slot, ips_);
+}
+
+std::size_t Stacker::resources() const { return slots_.size(); }
 
 }  // namespace sqltriage::weblog
