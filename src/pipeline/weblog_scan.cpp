@@ -320,32 +320,43 @@ class WeblogScan {
     return 1;
   }
 
-  /// Emits up to `top` findings of `all`, most severe first (stable: the given order within a
+  /// A finding waiting for the --top selection; a resource's stack, whose client addresses
+  /// are listed only when it is written (so they never all sit in memory).
+  struct Pending {
+    Finding finding;
+    const Group* group = nullptr;
+    const weblog::ResourceStack* stack = nullptr;
+  };
+
+  /// Emits up to --top findings of `all`, most severe first (stable: the given order within a
   /// severity), and a "limit" error for the rest.
-  void emit_top(std::vector<Finding>& all, const char* what, const std::string& where) {
-    std::stable_sort(all.begin(), all.end(),
-                     [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
-    for (std::size_t i = 0; i < all.size() && i < opt_.top; ++i)
-      emit_counted(sink_, outcome_, all[i]);
+  void emit_top(std::vector<Pending>& all, const char* what) {
+    std::stable_sort(all.begin(), all.end(), [](const Pending& a, const Pending& b) {
+      return a.finding.severity > b.finding.severity;
+    });
+    for (std::size_t i = 0; i < all.size() && i < opt_.top; ++i) {
+      Pending& p = all[i];
+      if (p.stack) {
+        ordered_json ips = ordered_json::array();
+        for (auto& ip : p.group->stacker.client_ips(*p.stack)) ips.push_back(std::move(ip));
+        p.finding.data["ClientIps"] = std::move(ips);
+      }
+      emit_counted(sink_, outcome_, p.finding);
+      p.finding = Finding();
+    }
     if (all.size() > opt_.top)
       emit_counted(sink_, outcome_,
-                   make_error(where, "limit",
+                   make_error(evidence_path_, "limit",
                               std::to_string(all.size() - opt_.top) + " more " + what +
                                   " not listed (--top " + std::to_string(opt_.top) + ")"));
   }
 
-  /// The resource findings (checked on the counts; each lists its client addresses only just
-  /// before it is written, so they never all sit in memory), then the client findings.
+  /// The resource findings (checked on their counts), then the client findings.
   void emit_stacks() {
     std::set<std::string> rare_scripts;  // lower-cased
-    struct Candidate {
-      Finding finding;
-      const Group* group;
-      const weblog::ResourceStack* stack;
-    };
     std::vector<std::vector<weblog::ResourceStack>> stacks;
     stacks.reserve(groups_.size());
-    std::vector<Candidate> resources;
+    std::vector<Pending> resources;
     for (const auto& [key, group] : groups_) {
       stacks.push_back(group.stacker.rarest());
       for (const auto& stack : stacks.back()) {
@@ -356,35 +367,16 @@ class WeblogScan {
         resources.push_back({std::move(f), &group, &stack});
       }
     }
-    const std::string where = evidence_path_;
-    // As emit_top: the most severe first (stable), at most --top, a "limit" error for the rest.
-    std::stable_sort(resources.begin(), resources.end(),
-                     [](const Candidate& a, const Candidate& b) {
-                       return a.finding.severity > b.finding.severity;
-                     });
-    for (std::size_t i = 0; i < resources.size() && i < opt_.top; ++i) {
-      Candidate& c = resources[i];
-      ordered_json ips = ordered_json::array();
-      for (auto& ip : c.group->stacker.client_ips(*c.stack)) ips.push_back(std::move(ip));
-      c.finding.data["ClientIps"] = std::move(ips);
-      emit_counted(sink_, outcome_, c.finding);
-      c.finding = Finding();
-    }
-    if (resources.size() > opt_.top)
-      emit_counted(sink_, outcome_,
-                   make_error(where, "limit",
-                              std::to_string(resources.size() - opt_.top) +
-                                  " more weblog.resource findings not listed (--top " +
-                                  std::to_string(opt_.top) + ")"));
+    emit_top(resources, "weblog.resource findings");
 
-    std::vector<Finding> clients;
+    std::vector<Pending> clients;
     const bool window = opt_.since || opt_.until;
     clients_->for_each_client([&](weblog::ClientSummary&& c) {
       Finding f = client_finding(c, rare_scripts);
       if (!window && f.checks.empty()) return;  // without a window: the clients that matter
-      clients.push_back(std::move(f));
+      clients.push_back({std::move(f)});
     });
-    emit_top(clients, "weblog.client findings", where);
+    emit_top(clients, "weblog.client findings");
   }
 
   /// A weblog.resource finding with its counts; ClientIps is left an empty list (in its place
