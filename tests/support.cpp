@@ -2,12 +2,26 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <random>
 #include <sstream>
 
 namespace sqltriage::test {
+
+std::string errors_text(const std::vector<ErrorEntry>& errors) {
+  std::string out;
+  for (const auto& e : errors) out += e.artifact.path + " [" + e.code + "] " + e.message + "\n";
+  return out;
+}
+
+std::size_t line_of(const std::string& text, const std::string& needle) {
+  const std::size_t at = text.find(needle);
+  REQUIRE(at != std::string::npos);
+  REQUIRE(text.find(needle, at + 1) == std::string::npos);
+  return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + at, '\n'));
+}
 
 TempDir::TempDir() {
   std::random_device rd;

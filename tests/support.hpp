@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "sqltriage/finding.hpp"
+
 namespace sqltriage::test {
 
 /// The repository root (tests run with it as working directory).
@@ -57,6 +59,12 @@ struct CommandResult {
 
 /// Writes `bytes` to `path`, creating its parent folders; REQUIREs that the write succeeds.
 void write_file(const std::filesystem::path& path, const std::string& bytes);
+
+/// Error entries one per line, "<path> [<code>] <message>": for INFO and messages.
+std::string errors_text(const std::vector<ErrorEntry>& errors);
+
+/// The 1-based line of the only occurrence of `needle` in `text` (REQUIREs exactly one).
+std::size_t line_of(const std::string& text, const std::string& needle);
 
 /// Runs `command` through /bin/sh, capturing stdout and stderr. Never throws on non-zero exit.
 /// ">out 2>err </dev/null" is appended, so a redirection of the last command in `command`

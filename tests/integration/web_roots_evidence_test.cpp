@@ -16,6 +16,8 @@
 
 namespace {
 
+using sqltriage::test::line_of;
+
 namespace fs = std::filesystem;
 namespace wr = sqltriage::webroots;
 using sqltriage::ErrorEntry;
@@ -49,14 +51,6 @@ Found find(const fs::path& evidence_path, const std::string& kind) {
 }
 
 using sqltriage::test::write_file;
-
-/// The 1-based line of the only occurrence of `needle` in `text` (REQUIREs one).
-std::size_t line_of(const std::string& text, const std::string& needle) {
-  const std::size_t at = text.find(needle);
-  REQUIRE(at != std::string::npos);
-  REQUIRE(text.find(needle, at + 1) == std::string::npos);
-  return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + at, '\n'));
-}
 
 /// `ntfsgen tree IMAGE --from DIR`: the tree as a raw NTFS volume.
 fs::path image_of(const TempDir& tmp, const fs::path& from) {

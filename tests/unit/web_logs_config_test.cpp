@@ -23,6 +23,9 @@
 
 namespace {
 
+using sqltriage::test::errors_text;
+using sqltriage::test::line_of;
+
 namespace fs = std::filesystem;
 namespace wr = sqltriage::webroots;
 namespace wl = sqltriage::weblog;
@@ -45,20 +48,6 @@ std::vector<std::string> rows(const std::vector<wr::LogLocation>& logs) {
   std::vector<std::string> out;
   for (const auto& l : logs) out.push_back(row(l));
   return out;
-}
-
-std::string errors_text(const std::vector<ErrorEntry>& errors) {
-  std::string out;
-  for (const auto& e : errors) out += e.artifact.path + " [" + e.code + "] " + e.message + "\n";
-  return out;
-}
-
-/// The 1-based line of the only occurrence of `needle` in `text` (REQUIREs one).
-std::size_t line_of(const std::string& text, const std::string& needle) {
-  const std::size_t at = text.find(needle);
-  REQUIRE(at != std::string::npos);
-  REQUIRE(text.find(needle, at + 1) == std::string::npos);
-  return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + at, '\n'));
 }
 
 /// Text as a byte source for weblog::Reader.
