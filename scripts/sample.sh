@@ -10,7 +10,8 @@
 #   ARGS`, then `sqltriage weblog DISK ARGS` (mft, pe and registry without ARGS look for
 #   sqlserver.exe; webshell without ARGS uses the pivot of the scenario, the start of
 #   sqlserver.exe; weblog without ARGS matches sqlserver.exe's size around that pivot, with
-#   the sample's GreyNoise-style noise list). ARGS go to sqltriage, e.g. --jsonl.
+#   the sample's GreyNoise-style noise list). ARGS go to sqltriage and replace those
+#   defaults, e.g. `weblog --jsonl --target sqlserver.exe --pivot 2023-02-20T14:03:11Z`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh

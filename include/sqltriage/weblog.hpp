@@ -30,22 +30,22 @@ struct Request {
   std::uint64_t line = 0;    ///< 1-based line number in the (decompressed) file
   std::uint64_t offset = 0;  ///< byte offset of the line in the (decompressed) file
   std::optional<Filetime> time;
-  std::string client_ip;  ///< c-ip, %h / %a
-  std::string username;   ///< cs-username, %u
-  std::string method;     ///< cs-method, from %r or %m
-  std::string uri_stem;   ///< cs-uri-stem, the path of %r / %U (percent-escapes kept as logged)
-  std::string uri_query;  ///< cs-uri-query, the query of %r / %q, without '?'
-  std::string protocol;   ///< cs-version, from %r or %H ("HTTP/1.1")
-  std::optional<int> status;                    ///< sc-status, %>s / %s
+  std::string client_ip;      ///< c-ip, %h / %a
+  std::string username;       ///< cs-username, %u
+  std::string method;         ///< cs-method, from %r or %m
+  std::string uri_stem;       ///< cs-uri-stem, the path of %r / %U (percent-escapes kept as logged)
+  std::string uri_query;      ///< cs-uri-query, the query of %r / %q, without '?'
+  std::string protocol;       ///< cs-version, from %r or %H ("HTTP/1.1")
+  std::optional<int> status;  ///< sc-status, %>s / %s
   std::optional<int> substatus;                 ///< sc-substatus (IIS)
   std::optional<std::uint64_t> win32_status;    ///< sc-win32-status (IIS)
   std::optional<std::uint64_t> bytes_sent;      ///< sc-bytes, %b / %B / %O
   std::optional<std::uint64_t> bytes_received;  ///< cs-bytes, %I: the request's size, headers
                                                 ///< included
   std::optional<std::uint64_t> time_taken_ms;   ///< time-taken, %D (µs) / %T (s) in ms
-  std::string user_agent;  ///< cs(User-Agent), %{User-Agent}i ('+' in W3C logs stays '+')
-  std::string referer;     ///< cs(Referer), %{Referer}i
-  std::string server_ip;   ///< s-ip
+  std::string user_agent;          ///< cs(User-Agent), %{User-Agent}i ('+' in W3C logs stays '+')
+  std::string referer;             ///< cs(Referer), %{Referer}i
+  std::string server_ip;           ///< s-ip
   std::optional<int> server_port;  ///< s-port, %p
   std::string site_name;           ///< s-sitename, %v
   std::string computer_name;       ///< s-computername
@@ -60,9 +60,9 @@ struct BadLine {
 };
 
 /// What a file turned out to be.
-enum class Format { w3c, ncsa_common, ncsa_combined, logformat };
+enum class Format { w3c, ncsa_common, ncsa_combined, vhost_combined, logformat };
 
-/// "w3c", "ncsa_common", "ncsa_combined", "logformat".
+/// "w3c", "ncsa_common", "ncsa_combined", "vhost_combined", "logformat".
 const char* to_string(Format f);
 
 /// Reads one log file as a stream: memory does not grow with the file (one line at a time;
@@ -74,12 +74,13 @@ class Reader {
   /// Opens `source` (gzip when it starts with 1F 8B, else plain text; UTF-8 with or without a
   /// BOM). `display` names it in errors. Without `logformat` the format is detected from the
   /// first non-empty lines: W3C when a "#Software:", "#Version:" or "#Fields:" directive comes
-  /// first, otherwise NCSA combined or common. With `logformat` (an Apache LogFormat string,
-  /// or the nicknames "common" and "combined") every line is read with it. Throws
-  /// std::invalid_argument for a LogFormat it cannot use (naming the directive), ArtifactError
-  /// (naming `display` and the byte offset) for a gzip stream that is not gzip at all.
-  static std::unique_ptr<Reader> open(std::shared_ptr<const ByteSource> source,
-                                      std::string display,
+  /// first, otherwise NCSA combined, common or vhost_combined ("%v:%p " before combined),
+  /// each line read with another of them when the detected one does not fit it. With `logformat`
+  /// (an Apache LogFormat string, or the nicknames "common", "combined" and "vhost_combined") every
+  /// line is read with it. Throws std::invalid_argument for a LogFormat it cannot use (naming the
+  /// directive), ArtifactError (naming `display` and the byte offset) for a gzip stream that is not
+  /// gzip at all.
+  static std::unique_ptr<Reader> open(std::shared_ptr<const ByteSource> source, std::string display,
                                       const std::optional<std::string>& logformat = std::nullopt);
 
   /// Reads the next request into `out`; false at the end of the file. Malformed lines are

@@ -83,6 +83,12 @@ struct ResourceStack {
 
 inline constexpr std::size_t kMaxTrackedIps = 1000;
 
+/// Resources one Stacker stacks, and addresses one ClientTracker summarises: past these, a
+/// request of a new resource or address is counted (untracked()) but not kept, so a scan of
+/// millions of random paths or a flood from millions of addresses cannot exhaust memory.
+inline constexpr std::size_t kMaxResources = 250000;
+inline constexpr std::size_t kMaxClients = 250000;
+
 namespace detail {
 /// Strings numbered 0, 1, 2, ... in the order first seen: an open-addressing table (at most
 /// half full) of (hash tag, number) words over the strings kept in order.
@@ -133,6 +139,8 @@ class Stacker {
   /// `case_insensitive`: fold resource names (IIS).
   explicit Stacker(bool case_insensitive);
   void add(const Request& r);
+  /// Requests of resources not stacked because kMaxResources were stacked already.
+  std::uint64_t untracked() const { return untracked_; }
   /// Every resource with its counts (no addresses), in order of fewest distinct client
   /// addresses (client_ip_count), then fewest requests, then name. O(resources log resources).
   std::vector<ResourceStack> rarest() const;
@@ -149,6 +157,7 @@ class Stacker {
   using Slot = ResourceStack;
 
   bool case_insensitive_;
+  std::uint64_t untracked_ = 0;
   std::string key_;          ///< the folded resource being added (reused)
   detail::Interner keys_;    ///< resource keys; a key's id is its slot
   std::vector<Slot> slots_;  ///< in first-seen order
@@ -177,6 +186,9 @@ class ClientTracker {
  public:
   ClientTracker(std::optional<Filetime> since, std::optional<Filetime> until);
   void add(const Request& r);
+  /// Requests (inside the window) of addresses not summarised because kMaxClients were
+  /// summarised already.
+  std::uint64_t untracked() const { return untracked_; }
   /// By first_seen, then address; addresses never seen with a time last.
   std::vector<ClientSummary> clients() const;
   /// Calls `visit` with each of clients()' summaries in the same order, one at a time: a
@@ -193,6 +205,7 @@ class ClientTracker {
   };
 
   std::optional<Filetime> since_, until_;
+  std::uint64_t untracked_ = 0;
   detail::Interner addresses_;  ///< an address's id is its place in clients_
   std::vector<Client> clients_;
   detail::Interner resource_names_, agent_names_;

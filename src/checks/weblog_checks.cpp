@@ -74,7 +74,7 @@ void resource_checks(Finding& f, const WeblogCheckOptions& o) {
   f.add_check({"rare_resource",
                Severity::low,
                {kExploitPublicApp},
-               resource + " was requested by only " + who + " and answered"});
+               resource + " was requested by only " + who + " and answered 2xx"});
   const auto* script = member(f.data, "Script");
   if (script && script->is_boolean() && script->get<bool>() && count(f.data, "Post200") > 0)
     f.add_check({"rare_script_post_200",
@@ -108,7 +108,8 @@ void client_checks(Finding& f) {
     f.add_check({"client_reached_rare_script",
                  Severity::high,
                  {kWebshell},
-                 ip + " posted to the rarely requested server script(s) " + list});
+                 ip + " requested the rarely requested server script(s) " + list +
+                     ", answered 200 to POST"});
   }
 }
 

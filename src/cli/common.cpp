@@ -1,5 +1,7 @@
 #include "cli/common.hpp"
 
+#include <sys/stat.h>
+
 #include <charconv>
 #include <filesystem>
 #include <iostream>
@@ -139,6 +141,12 @@ std::string inside_evidence(const std::string& path, const std::vector<std::stri
   std::error_code ec;
   const fs::path target = fs::weakly_canonical(path, ec);
   if (ec) return {};
+  // A file with other names may be evidence under one of them (a hard link into an evidence
+  // folder cannot be told from the folder's side without walking it): never truncate one.
+  struct stat st {};
+  if (::stat(target.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink > 1)
+    return "a file with " + std::to_string(st.st_nlink - 1) +
+           " other hard link(s), which may be evidence under another name";
   for (const auto& input : inputs) {
     const fs::path in = fs::weakly_canonical(input, ec);
     if (ec) continue;

@@ -66,7 +66,9 @@ std::uint64_t parse_bytes(const std::string& text, const std::string& option, bo
 std::optional<Severity> fail_on(const CommonOptions& o);
 
 /// Why `path` must not be written: "an evidence or input file (ARG)" when it is one of
-/// `inputs` (by path or, for a hard link, by device and inode), "inside the evidence ARG" when
+/// `inputs` (by path or, for a hard link, by device and inode), "a file with N other hard
+/// link(s) ..." when it exists with other names (it may be a file inside an evidence folder),
+/// "inside the evidence ARG" when
 /// it lies inside a folder among them; "" when neither.
 std::string inside_evidence(const std::string& path, const std::vector<std::string>& inputs);
 

@@ -22,8 +22,8 @@ struct WeblogArgs {
   std::string slack = "64K";
   std::string noise;
   std::string format;
-  unsigned rare = 3;
-  std::size_t top = 500;
+  long long rare = 3;
+  long long top = 500;
   bool every_resource = false;
 };
 
@@ -75,10 +75,10 @@ Runner register_weblog(CLI::App& app) {
                   "Addresses to leave out of the stacks: a file of IPs and CIDRs, a line each, "
                   "or a CSV with an ip column (a GreyNoise export)")
       ->type_name("FILE");
-  cmd->add_option("--format", args->format,
-                  "Apache LogFormat string for the logs that are not W3C, e.g. "
-                  "'%h %l %u %t \"%r\" %>s %O %I %D'; or common / combined")
-      ->type_name("LOGFORMAT");
+  auto* format = cmd->add_option("--format", args->format,
+                                 "Apache LogFormat string for the logs that are not W3C, e.g. "
+                                 "'%h %l %u %t \"%r\" %>s %O %I %D'; or common / combined")
+                     ->type_name("LOGFORMAT");
   cmd->add_option("--rare", args->rare,
                   "A resource reached by at most N client addresses is rare; default 3")
       ->type_name("N");
@@ -98,22 +98,25 @@ Runner register_weblog(CLI::App& app) {
       "  sqltriage weblog /mnt/snapshot --size 11776 --slack 4K\n"
       "  sqltriage weblog ./u_ex230220.log ./access.log.2.gz --all --top 50\n"
       "  sqltriage weblog ./apache-logs/ --format '%h %l %u %t \"%r\" %>s %O %I %D'");
-  return [args, size, target]() {
+  return [args, size, target, format]() {
     if (args->inputs.empty())
       throw UsageError(
           "say what to examine: EVIDENCE (an evidence root, disk image, log folder or log file)");
     // Given but empty is a mistake, not "no matching".
     const bool by_size = size->count() > 0, by_target = target->count() > 0;
     if (by_size && by_target) throw UsageError("give --size or --target, not both");
-    if (args->rare == 0) throw UsageError("--rare must be at least 1");
-    if (args->top == 0) throw UsageError("--top must be at least 1");
+    if (args->rare < 1 || args->rare > 1000000)
+      throw UsageError("--rare must be a count of addresses from 1 to 1000000");
+    if (args->top < 1) throw UsageError("--top must be at least 1");
+    if (format->count() > 0 && args->format.empty())
+      throw UsageError("--format: give a LogFormat string, or common / combined");
     WeblogScanOptions opt;
     for (const auto& i : args->inputs) opt.inputs.emplace_back(i);
     if (by_size) opt.uploads.push_back({parse_bytes(args->size, "--size", false), "--size"});
     opt.slack = parse_bytes(args->slack, "--slack", true);
     if (!args->format.empty()) opt.logformat = args->format;
-    opt.rare_ips = args->rare;
-    opt.top = args->top;
+    opt.rare_ips = static_cast<unsigned>(args->rare);
+    opt.top = static_cast<std::size_t>(args->top);
     opt.every_resource = args->every_resource;
     const TimeRange range = time_range(args->common);
     opt.since = range.since;

@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 #include <system_error>
-#include <unordered_map>
+#include <unordered_set>
 
 #include "core/ascii.hpp"
 #include "pipeline/open_inputs.hpp"
@@ -90,6 +90,7 @@ class WeblogScan {
     checks_.since = opt_.since;
     checks_.until = opt_.until;
     checks_.rare_ips = opt_.rare_ips;
+    window_ = opt_.since || opt_.until;
   }
 
   ScanOutcome run(const std::string& command) {
@@ -125,9 +126,10 @@ class WeblogScan {
     for (const auto& e : errors) emit_counted(sink_, outcome_, e);
     groups_.clear();
     client_uploads_.clear();
-    first_in_logs_.clear();
-    clients_.emplace(opt_.since, opt_.until);
+    in_window_.clear();
+    clients_.emplace(std::nullopt, std::nullopt);  // all their requests; the window selects
     for (const auto& log : logs) read_log(log);
+    report_bounds();
     emit_stacks();
     clients_.reset();
   }
@@ -220,10 +222,8 @@ class WeblogScan {
         }
         group.stacker.add(request);
         clients_->add(request);
-        if (request.time && !request.client_ip.empty()) {
-          const auto [it, added] = first_in_logs_.try_emplace(request.client_ip, *request.time);
-          if (!added && *request.time < it->second) it->second = *request.time;
-        }
+        if (window_ && in_window(request.time) && in_window_.size() < weblog::kMaxClients)
+          in_window_.insert(request.client_ip);
       }
     } catch (const std::exception& e) {  // an I/O error of the evidence: the file ends here
       emit_counted(sink_, outcome_,
@@ -262,6 +262,28 @@ class WeblogScan {
     if (!opt_.uploads.empty()) f.data["UploadMatches"] = uploads;
     f.data["Truncated"] = reader->truncation().has_value();
     emit_counted(sink_, outcome_, f);
+  }
+
+  bool in_window(const std::optional<Filetime>& t) const {
+    return t && (!opt_.since || *t >= *opt_.since) && (!opt_.until || *t <= *opt_.until);
+  }
+
+  /// The requests the stacks and client summaries could not keep (weblog_analysis.hpp's
+  /// bounds), so an incomplete picture says so.
+  void report_bounds() {
+    for (const auto& [key, group] : groups_)
+      if (const auto n = group.stacker.untracked())
+        emit_counted(sink_, outcome_,
+                     make_error(group.folder, "limit",
+                                std::to_string(n) + " requests of resources beyond the first " +
+                                    std::to_string(weblog::kMaxResources) +
+                                    " were counted but not stacked"));
+    if (const auto n = clients_->untracked())
+      emit_counted(
+          sink_, outcome_,
+          make_error(evidence_path_, "limit",
+                     std::to_string(n) + " requests of client addresses beyond the first " +
+                         std::to_string(weblog::kMaxClients) + " were counted but not summarised"));
   }
 
   /// Malformed lines (the first ones each, then a count) and a cut-off gzip stream.
@@ -370,10 +392,11 @@ class WeblogScan {
     emit_top(resources, "weblog.resource findings");
 
     std::vector<Pending> clients;
-    const bool window = opt_.since || opt_.until;
     clients_->for_each_client([&](weblog::ClientSummary&& c) {
-      Finding f = client_finding(c, rare_scripts);
-      if (!window && f.checks.empty()) return;  // without a window: the clients that matter
+      // The clients of the window, and those a check raised wherever they are.
+      const bool active = in_window_.count(c.client_ip) > 0;
+      Finding f = client_finding(c, rare_scripts, active);
+      if (!active && f.checks.empty()) return;
       clients.push_back({std::move(f)});
     });
     emit_top(clients, "weblog.client findings");
@@ -405,8 +428,8 @@ class WeblogScan {
     return f;
   }
 
-  Finding client_finding(const weblog::ClientSummary& c,
-                         const std::set<std::string>& rare_scripts) const {
+  Finding client_finding(const weblog::ClientSummary& c, const std::set<std::string>& rare_scripts,
+                         bool active) const {
     Finding f;
     f.type = "weblog.client";
     f.time = c.first_seen;
@@ -418,9 +441,7 @@ class WeblogScan {
     f.data["AddressClass"] = c.address_class;
     f.data["FirstSeen"] = iso_or_null(c.first_seen);
     f.data["LastSeen"] = iso_or_null(c.last_seen);
-    const auto ever = first_in_logs_.find(c.client_ip);
-    f.data["FirstSeenInLogs"] =
-        ever == first_in_logs_.end() ? ordered_json() : ordered_json(format_filetime(ever->second));
+    if (window_) f.data["InWindow"] = active;
     f.data["Requests"] = c.requests;
     f.data["Resources"] = strings_json(c.resources);
     f.data["UserAgents"] = strings_json(c.user_agents);
@@ -446,7 +467,8 @@ class WeblogScan {
   std::map<std::string, Group> groups_;
   std::optional<weblog::ClientTracker> clients_;
   std::map<std::string, std::uint64_t> client_uploads_;
-  std::unordered_map<std::string, Filetime> first_in_logs_;  ///< per address, all its logs
+  bool window_ = false;                        ///< a window was given
+  std::unordered_set<std::string> in_window_;  ///< addresses with a request inside it
 };
 
 }  // namespace
@@ -456,6 +478,7 @@ std::vector<UploadTarget> resolve_upload_targets(const std::vector<std::filesyst
                                                  const std::string& target) {
   std::vector<UploadTarget> out;
   std::set<std::uint64_t> seen;
+  std::string empty;  // a file of that name with no bytes
   for (const auto& input : inputs) {
     std::unique_ptr<Evidence> ev;
     try {
@@ -468,6 +491,10 @@ std::vector<UploadTarget> resolve_upload_targets(const std::vector<std::filesyst
     for (const auto& f : pipeline::pe_scan::locate_files(*ev, {target}, ignored)) {
       try {
         const auto size = open_artifact(f)->size();
+        if (size == 0) {  // nothing to match: every small request would fit
+          empty = f.display_path;
+          continue;
+        }
         if (seen.insert(size).second) out.push_back({size, f.display_path});
       } catch (const std::exception&) {
         // unreadable there: its size is unknown
@@ -477,13 +504,19 @@ std::vector<UploadTarget> resolve_upload_targets(const std::vector<std::filesyst
   if (!out.empty()) return out;
   std::error_code ec;
   const std::filesystem::path host(target);
-  if (std::filesystem::is_regular_file(host, ec)) {
+  if (empty.empty() && std::filesystem::is_regular_file(host, ec)) {
     const auto size = std::filesystem::file_size(host, ec);
-    if (!ec) return {{size, host.string()}};
+    if (!ec && size > 0) return {{size, host.string()}};
+    if (!ec) empty = host.string();
   }
-  throw std::invalid_argument("--target: '" + target +
-                              "' names no readable file of the evidence (a Windows path such as "
-                              "'C:\\ProgramData\\sqlserver.exe', or a file name)");
+  if (!empty.empty())
+    throw std::invalid_argument("--target: " + empty +
+                                " is empty: there is no size to match (give --size)");
+  throw std::invalid_argument(
+      "--target: '" + target +
+      "' names no readable file of the evidence (a Windows path such as "
+      "'C:\\ProgramData\\sqlserver.exe', or a file name); if the file is there but cannot be "
+      "read (a damaged image), give its size with --size");
 }
 
 ScanOutcome scan_weblogs(const WeblogScanOptions& options, const std::string& command,

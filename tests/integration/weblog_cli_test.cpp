@@ -9,10 +9,13 @@
 // [size, size + slack] (U), each resource's requests and distinct client addresses (R; lower-
 // cased for W3C), the requests of noise addresses per file (N), and the addresses with a
 // request inside the window (C). The JSON document is parsed with nlohmann and compared.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -1071,4 +1074,82 @@ TEST_CASE("weblog cli: an Apache log read in the LogFormat its httpd.conf gives"
   CHECK(log->at("data").at("FormatSource") ==
         "configuration C:\\xampp\\apache\\conf\\httpd.conf:3");
   CHECK(log->at("data").at("ConfiguredAt") == "C:\\xampp\\apache\\conf\\httpd.conf:3");
+}
+
+// What a first-time user's hostile run found; each case failed before its fix.
+TEST_CASE("weblog cli: evidence is never written, not even through a hard link", "[weblog][cli]") {
+  TempDir dir;
+  const fs::path ev = dir.path() / "ev";
+  const std::string log = "1.2.3.4 - - [20/Feb/2023:14:00:00 +0000] \"GET /a HTTP/1.1\" 200 5\n";
+  write_file(ev / "access.log", log);
+  const fs::path link = dir.path() / "report.json";
+  fs::create_hard_link(ev / "access.log", link);
+  const auto r = run_sqltriage("weblog " + q(ev) + " -o " + q(link));
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("hard link") != std::string::npos);
+  std::ifstream in(ev / "access.log", std::ios::binary);
+  const std::string after((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(after == log);
+}
+
+TEST_CASE("weblog cli: nothing in a folder or a gzip file is dropped unsaid", "[weblog][cli]") {
+  TempDir dir;
+  const fs::path ev = dir.path() / "ev";
+  const std::string line = "1.2.3.4 - - [20/Feb/2023:14:00:00 +0000] \"GET /a HTTP/1.1\" 200 5\n";
+  write_file(ev / "other_access.log", line);
+  REQUIRE(::mkfifo((ev / "access.log").c_str(), 0644) == 0);  // must not hang either
+  write_file(dir.path() / "plain.log", line);
+  REQUIRE(run("gzip -c " + q(dir.path() / "plain.log")).exit_code == 0);
+  write_file(ev / "old_access.log.gz", run("gzip -c " + q(dir.path() / "plain.log")).out + "JUNK");
+  const auto r = run_sqltriage("weblog " + q(ev));
+  REQUIRE(r.exit_code == 0);
+  const Json doc = parse_doc(r);
+  INFO(errors_text(doc));
+  CHECK(errors_containing(doc, "FIFO") == 1);
+  CHECK(errors_containing(doc, "4 bytes after the last gzip member") == 1);
+  CHECK(of_type(doc, "weblog.log").size() == 2);
+}
+
+TEST_CASE("weblog cli: a client a check raises is summarised even outside the window",
+          "[weblog][cli]") {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 5; ++i)  // ordinary visitors, all inside the window
+    text += "192.0.2." + std::to_string(10 + i) + " - - [20/Feb/2023:14:00:0" + std::to_string(i) +
+            " +0000] \"GET / HTTP/1.1\" 200 5\n";
+  // The webshell's user, a day before the window, and only by GET and one POST.
+  text += "198.51.100.7 - - [19/Feb/2023:09:00:00 +0000] \"POST /up.php HTTP/1.1\" 200 12\n";
+  text += "198.51.100.7 - - [19/Feb/2023:09:00:05 +0000] \"GET /up.php?c=id HTTP/1.1\" 200 12\n";
+  write_file(dir.path() / "access.log", text);
+  const auto r = run_sqltriage("weblog " + q(dir.path() / "access.log") +
+                               " --pivot 2023-02-20T14:00:00Z --window 10m");
+  REQUIRE(r.exit_code == 0);
+  const Json doc = parse_doc(r);
+  std::map<std::string, Json> clients;
+  for (const auto& f : of_type(doc, "weblog.client")) clients[f.at("data").at("c-ip")] = f;
+  CHECK(clients.size() == 6);
+  REQUIRE(clients.count("198.51.100.7"));
+  const Json& shell_user = clients.at("198.51.100.7");
+  CHECK(shell_user.at("severity") == "high");
+  CHECK(shell_user.at("data").at("InWindow") == false);
+  CHECK(shell_user.at("data").at("FirstSeen") == "2023-02-19T09:00:00.0000000Z");
+  CHECK(clients.at("192.0.2.10").at("data").at("InWindow") == true);
+}
+
+TEST_CASE("weblog cli: options a user can get wrong are usage errors", "[weblog][cli]") {
+  TempDir dir;
+  write_file(dir.path() / "access.log",
+             "1.2.3.4 - - [20/Feb/2023:14:00:00 +0000] \"POST /a HTTP/1.1\" 200 5\n");
+  write_file(dir.path() / "tree" / "empty.exe", "");
+  write_file(dir.path() / "tree" / "access.log",
+             "1.2.3.4 - - [20/Feb/2023:14:00:00 +0000] \"POST /a HTTP/1.1\" 200 5\n");
+  for (const std::string& args :
+       {q(dir.path() / "access.log") + " --top -1", q(dir.path() / "access.log") + " --rare -1",
+        q(dir.path() / "access.log") + " --format ''",
+        q(dir.path() / "tree") + " --target empty.exe"}) {
+    INFO(args);
+    const auto r = run_sqltriage("weblog " + args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+  }
 }

@@ -302,13 +302,16 @@ TEST_CASE("weblog corpus truncated gzip gives the requests before the cut", "[we
 TEST_CASE("weblog corpus Apache access log is read as NCSA", "[weblog]") {
   SQLTRIAGE_REQUIRE_CORPUS(path, "weblogs/plaso_apache_access.log");
   // awk: lines starting with an IPv4 address and holding balanced quotes are common or
-  // combined lines, the status is the ninth blank-separated field; the others (virtual-host
-  // prefixed, or cut off inside a quoted field) fit neither.
+  // combined lines, the status is the ninth blank-separated field; lines whose first field is
+  // "host:port" before the address are vhost_combined, the status one field later (the
+  // webshell requests of this log are among them); the others (cut off inside a quoted field)
+  // fit none.
   TempDir tmp;
   const auto script = tmp.path() / "ncsa.awk";
   sqltriage::test::write_file(script, R"AWK(
 { quotes = gsub(/"/, "\"") }
 $1 ~ /^[0-9.]+$/ && quotes % 2 == 0 { print "req\t" NR "\t" $9; next }
+$1 ~ /:[0-9]+$/ && $2 ~ /^[0-9.]+$/ && quotes % 2 == 0 { print "req\t" NR "\t" $10; next }
 NF { print "bad\t" NR }
 )AWK");
   const auto out =

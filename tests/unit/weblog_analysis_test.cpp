@@ -858,3 +858,34 @@ TEST_CASE("weblog ClientTracker window bounds, classes, caps and order", "[weblo
 }
 
 }  // namespace
+
+TEST_CASE("weblog analysis: stacks and clients stop growing at their bounds, and count the rest",
+          "[weblog]") {
+  wl::Stacker stacker(false);
+  wl::ClientTracker clients(std::nullopt, std::nullopt);
+  wl::Request r;
+  r.client_ip = "192.0.2.1";
+  r.method = "GET";
+  for (std::size_t i = 0; i < wl::kMaxResources + 10; ++i) {
+    r.uri_stem = "/r" + std::to_string(i);
+    stacker.add(r);
+  }
+  r.uri_stem = "/r0";  // a resource already stacked is still counted
+  stacker.add(r);
+  CHECK(stacker.resources() == wl::kMaxResources);
+  CHECK(stacker.untracked() == 10);
+  const auto rare = stacker.rarest();
+  const auto r0 = std::find_if(rare.begin(), rare.end(),
+                               [](const wl::ResourceStack& s) { return s.resource == "/r0"; });
+  REQUIRE(r0 != rare.end());
+  CHECK(r0->requests == 2);
+
+  r.uri_stem = "/";
+  for (std::size_t i = 0; i < wl::kMaxClients + 7; ++i) {
+    r.client_ip = "10." + std::to_string(i >> 16) + "." + std::to_string((i >> 8) & 255) + "." +
+                  std::to_string(i & 255);
+    clients.add(r);
+  }
+  CHECK(clients.untracked() == 7);
+  CHECK(clients.clients().size() == wl::kMaxClients);
+}

@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -90,14 +91,26 @@ class GzipStream final : public ByteStream {
   }
 
   // After a member's trailer: another member follows when the next bytes are 1F 8B; anything
-  // else (end of file, zero padding, trailing bytes) ends the stream.
+  // else ends the stream: the end of the file, zero padding (tape and block tools add it), or
+  // bytes that are not gzip, which are reported rather than dropped unsaid.
   void next_member() {
+    const std::uint64_t at = consumed();
     unsigned char magic[2] = {0, 0};
-    if (source_->read_at(consumed(), magic, 2) == 2 && magic[0] == 0x1F && magic[1] == 0x8B) {
+    if (source_->read_at(at, magic, 2) == 2 && magic[0] == 0x1F && magic[1] == 0x8B) {
       inflateReset(inflater_.get());
       return;
     }
     done_ = true;
+    const std::uint64_t rest = source_->size() > at ? source_->size() - at : 0;
+    if (rest == 0) return;
+    std::vector<unsigned char> tail(static_cast<std::size_t>(std::min<std::uint64_t>(rest, 4096)));
+    const std::size_t got = read_fully(*source_, at, tail.data(), tail.size());
+    const bool padding =
+        rest <= tail.size() && got == tail.size() &&
+        std::all_of(tail.begin(), tail.end(), [](unsigned char b) { return b == 0; });
+    if (!padding)
+      truncation_ = std::to_string(rest) + " bytes after the last gzip member, at compressed " +
+                    "offset " + std::to_string(at) + ", are not gzip: not read";
   }
 
   std::shared_ptr<const ByteSource> source_;

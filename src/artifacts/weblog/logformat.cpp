@@ -418,6 +418,7 @@ void append_literal(std::string_view text, std::vector<Token>& tokens) {
 std::vector<Token> compile(std::string_view format) {
   if (format == "common") format = kCommonLogFormat;
   if (format == "combined") format = kCombinedLogFormat;
+  if (format == "vhost_combined") format = kVhostCombinedLogFormat;
   std::vector<Token> tokens;
   std::size_t i = 0;
   while (i < format.size()) {

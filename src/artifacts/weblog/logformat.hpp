@@ -17,10 +17,16 @@ inline constexpr const char* kCommonLogFormat = "%h %l %u %t \"%r\" %>s %b";
 inline constexpr const char* kCombinedLogFormat =
     "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\"";
 
+/// "%v:%p " before combined (Debian's and Ubuntu's "vhost_combined", the format of
+/// other_vhosts_access.log: the virtual host and port first).
+inline constexpr const char* kVhostCombinedLogFormat =
+    "%v:%p %h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\"";
+
 /// A compiled LogFormat: literal text and directives in order.
 class LogFormat {
  public:
-  /// Compiles `format` ("common" and "combined" name the formats above). Directives: %h %a
+  /// Compiles `format` ("common", "combined" and "vhost_combined" name the formats above).
+  /// Directives: %h %a
   /// %{c}a (client_ip), %l (ignored), %u, %t, %r, %s %>s, %b ('-' is 0), %B, %O (wins over
   /// %b / %B), %I, %D (µs, truncated to ms), %T (seconds, a fraction allowed), %m, %U, %q
   /// ('?' dropped), %H, %v %V (site_name), %p, %A (server_ip), %{Header}i (Referer and

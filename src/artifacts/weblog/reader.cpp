@@ -89,13 +89,15 @@ class LogReader final : public Reader {
       format_ = Format::ncsa_common;
     else if (logformat == "combined")
       format_ = Format::ncsa_combined;
+    else if (logformat == "vhost_combined")
+      format_ = Format::vhost_combined;
     else
       format_ = Format::logformat;
   }
 
-  // Without: W3C when a directive comes first, else NCSA combined or common, decided by the
-  // first line one of them parses (a log that mixes both, as Apache's can after a
-  // configuration change, reads each line with the other when the first does not fit).
+  // Without: W3C when a directive comes first, else NCSA combined, common or vhost_combined,
+  // decided by the first line one of them parses (a log that mixes them, as Apache's can after
+  // a configuration change, reads each line with another when the first does not fit).
   void detect() {
     detail::LineView view;
     std::size_t looked = 0;
@@ -122,6 +124,12 @@ class LogReader final : public Reader {
       probe = Request{};
       if (!detail::LogFormat(detail::kCommonLogFormat).parse(text, probe)) {
         set_ncsa(Format::ncsa_common);
+        decided = true;
+        break;
+      }
+      probe = Request{};
+      if (!detail::LogFormat(detail::kVhostCombinedLogFormat).parse(text, probe)) {
+        set_ncsa(Format::vhost_combined);
         decided = true;
         break;
       }
@@ -155,10 +163,16 @@ class LogReader final : public Reader {
   std::optional<std::string> truncation() const override { return stream_->truncation(); }
 
  private:
+  // The detected format first, the other NCSA formats for the lines it does not fit.
   void set_ncsa(Format f) {
     format_ = f;
-    primary_.emplace(f == Format::ncsa_common ? "common" : "combined");
-    fallback_.emplace(f == Format::ncsa_common ? "combined" : "common");
+    const char* names[] = {"combined", "common", "vhost_combined"};
+    const char* chosen = f == Format::ncsa_common      ? "common"
+                         : f == Format::vhost_combined ? "vhost_combined"
+                                                       : "combined";
+    primary_.emplace(chosen);
+    for (const char* n : names)
+      if (std::string_view(n) != chosen) fallbacks_.emplace_back(n);
   }
 
   void bad(const detail::LineView& view, std::string reason) {
@@ -222,10 +236,10 @@ class LogReader final : public Reader {
       if (primary_->records_request_size()) records_request_size_ = true;
       return std::nullopt;
     }
-    if (fallback_) {
+    for (const auto& fallback : fallbacks_) {
       detail::reset_request(out);
-      if (!fallback_->parse(text, out)) {
-        if (fallback_->records_request_size()) records_request_size_ = true;
+      if (!fallback.parse(text, out)) {
+        if (fallback.records_request_size()) records_request_size_ = true;
         return std::nullopt;
       }
     }
@@ -256,9 +270,9 @@ class LogReader final : public Reader {
   std::string directive_date_;
   std::vector<std::string_view> scratch_;
   detail::W3cDateCache dates_;
-  // LogFormat (NCSA detected: both, the other as fallback)
+  // LogFormat (NCSA detected: the detected one, the others as fallbacks)
   std::optional<detail::LogFormat> primary_;
-  std::optional<detail::LogFormat> fallback_;
+  std::vector<detail::LogFormat> fallbacks_;
 };
 
 }  // namespace
@@ -271,6 +285,8 @@ const char* to_string(Format f) {
       return "ncsa_common";
     case Format::ncsa_combined:
       return "ncsa_combined";
+    case Format::vhost_combined:
+      return "vhost_combined";
     case Format::logformat:
       return "logformat";
   }

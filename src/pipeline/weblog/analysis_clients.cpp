@@ -35,7 +35,15 @@ void ClientTracker::add(const Request& r) {
     if (since_ && *r.time < *since_) return;
     if (until_ && *r.time > *until_) return;
   }
-  const std::uint32_t index = addresses_.id(r.client_ip);
+  std::uint32_t index = 0;
+  if (clients_.size() < kMaxClients) {
+    index = addresses_.id(r.client_ip);
+  } else if (const auto known = addresses_.find(r.client_ip)) {
+    index = *known;
+  } else {
+    ++untracked_;  // a new address past the bound: counted, not summarised
+    return;
+  }
   if (index == clients_.size()) {
     clients_.emplace_back();
     clients_.back().summary.client_ip = r.client_ip;

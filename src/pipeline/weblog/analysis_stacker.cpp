@@ -37,7 +37,15 @@ void Stacker::add(const Request& r) {
     for (char& c : key_) c = ascii_lower(c);
     key = key_;
   }
-  const std::uint32_t slot = keys_.id(key);
+  std::uint32_t slot = 0;
+  if (slots_.size() < kMaxResources) {
+    slot = keys_.id(key);
+  } else if (const auto known = keys_.find(key)) {
+    slot = *known;
+  } else {
+    ++untracked_;  // a new resource past the bound: counted, not stacked
+    return;
+  }
   if (slot == slots_.size()) {
     slots_.emplace_back();
     slots_.back().resource = r.uri_stem;

@@ -171,7 +171,12 @@ struct Finder {
                                     "symbolic link: not followed (evidence is read in place)"));
         continue;
       }
-      if (!fs::is_regular_file(status)) continue;  // a folder named like a log
+      if (fs::is_directory(status)) continue;  // a folder named like a log: its files count
+      if (!fs::is_regular_file(status)) {
+        errors.push_back(make_error(f.display_path, "open_failed",
+                                    "not a regular file (FIFO, socket or device): not read"));
+        continue;
+      }
       out.push_back(LogFile{std::move(f), "given", {}, {}, {}, {}});
     }
     if (out.empty())
