@@ -139,7 +139,14 @@ std::optional<Severity> fail_on(const CommonOptions& o) {
 std::string inside_evidence(const std::string& path, const std::vector<std::string>& inputs) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  const fs::path target = fs::weakly_canonical(path, ec);
+  // A symbolic link is written through, even when what it names does not exist yet (which
+  // weakly_canonical leaves unresolved): follow the chain first.
+  fs::path followed = fs::absolute(path, ec);
+  for (int hops = 0; hops < 40 && !ec && fs::is_symlink(fs::symlink_status(followed, ec)); ++hops) {
+    const fs::path to = fs::read_symlink(followed, ec);
+    followed = to.is_absolute() ? to : followed.parent_path() / to;
+  }
+  const fs::path target = fs::weakly_canonical(followed, ec);
   if (ec) return {};
   // A file with other names may be evidence under one of them (a hard link into an evidence
   // folder cannot be told from the folder's side without walking it): never truncate one.

@@ -71,10 +71,11 @@ Runner register_weblog(CLI::App& app) {
                   "A request matches when its size is within [size, size + slack]; default 64K "
                   "(multipart framing and headers)")
       ->type_name("BYTES");
-  cmd->add_option("--noise", args->noise,
-                  "Addresses to leave out of the stacks: a file of IPs and CIDRs, a line each, "
-                  "or a CSV with an ip column (a GreyNoise export)")
-      ->type_name("FILE");
+  auto* noise =
+      cmd->add_option("--noise", args->noise,
+                      "Addresses to leave out of the stacks: a file of IPs and CIDRs, a line each, "
+                      "or a CSV with an ip column (a GreyNoise export)")
+          ->type_name("FILE");
   auto* format = cmd->add_option("--format", args->format,
                                  "Apache LogFormat string for the logs that are not W3C, e.g. "
                                  "'%h %l %u %t \"%r\" %>s %O %I %D'; or common / combined")
@@ -98,7 +99,7 @@ Runner register_weblog(CLI::App& app) {
       "  sqltriage weblog /mnt/snapshot --size 11776 --slack 4K\n"
       "  sqltriage weblog ./u_ex230220.log ./access.log.2.gz --all --top 50\n"
       "  sqltriage weblog ./apache-logs/ --format '%h %l %u %t \"%r\" %>s %O %I %D'");
-  return [args, size, target, format]() {
+  return [args, size, target, format, noise]() {
     if (args->inputs.empty())
       throw UsageError(
           "say what to examine: EVIDENCE (an evidence root, disk image, log folder or log file)");
@@ -108,6 +109,8 @@ Runner register_weblog(CLI::App& app) {
     if (args->rare < 1 || args->rare > 1000000)
       throw UsageError("--rare must be a count of addresses from 1 to 1000000");
     if (args->top < 1) throw UsageError("--top must be at least 1");
+    if (noise->count() > 0 && args->noise.empty())
+      throw UsageError("--noise: give a file of addresses or a CSV with an ip column");
     if (format->count() > 0 && args->format.empty())
       throw UsageError("--format: give a LogFormat string, or common / combined");
     WeblogScanOptions opt;
@@ -136,6 +139,7 @@ Runner register_weblog(CLI::App& app) {
       throw UsageError(e.what());
     }
     std::vector<std::string> inputs = args->inputs;
+    if (by_target) inputs.push_back(args->target);  // a host copy of the file, when it is one
     if (!args->noise.empty()) {
       opt.noise = read_noise(args->noise);
       spdlog::debug("{} noise entries", opt.noise->size());

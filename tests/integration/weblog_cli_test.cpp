@@ -1153,3 +1153,53 @@ TEST_CASE("weblog cli: options a user can get wrong are usage errors", "[weblog]
     CHECK(r.out.empty());
   }
 }
+
+// The second hostile pass; each case failed before its fix.
+TEST_CASE(
+    "weblog cli: -o through a dangling link into the evidence, or onto the target, is refused",
+    "[weblog][cli]") {
+  TempDir dir;
+  const fs::path ev = dir.path() / "ev";
+  write_file(ev / "access.log",
+             "1.2.3.4 - - [20/Feb/2023:14:00:00 +0000] \"POST /a HTTP/1.1\" 200 5\n");
+  fs::create_symlink(ev / "new.json", dir.path() / "dangling.json");
+  auto r = run_sqltriage("weblog " + q(ev) + " -o " + q(dir.path() / "dangling.json"));
+  CHECK(r.exit_code == 2);
+  CHECK_FALSE(fs::exists(ev / "new.json"));
+  write_file(dir.path() / "implant.exe", "MZ");  // the analyst's extracted copy
+  r = run_sqltriage("weblog " + q(ev) + " --target " + q(dir.path() / "implant.exe") + " -o " +
+                    q(dir.path() / "implant.exe"));
+  CHECK(r.exit_code == 2);
+  std::ifstream in(dir.path() / "implant.exe", std::ios::binary);
+  const std::string after((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(after == "MZ");
+  r = run_sqltriage("weblog " + q(ev) + " --noise ''");
+  CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("weblog cli: blank lines before the first record, and years past 9999", "[weblog][cli]") {
+  TempDir dir;
+  // 200,000 blank lines (they used to be held whole for format detection), then IIS.
+  std::string text(200000, '\n');
+  text +=
+      "#Software: Microsoft Internet Information Services 10.0\n#Fields: date time c-ip "
+      "cs-method cs-uri-stem sc-status\n2023-02-20 14:00:00 192.0.2.1 GET /a.aspx 200\n";
+  // An offset that carries the last second of 9999 past it: not a time ISO 8601 can write.
+  write_file(dir.path() / "u_ex230220.log", text);
+  write_file(dir.path() / "access.log",
+             "1.2.3.4 - - [31/Dec/9999:23:59:59 -1400] \"GET /a HTTP/1.1\" 200 5\n"
+             "1.2.3.4 - - [31/Dec/9999:23:59:59 +0000] \"GET /b HTTP/1.1\" 200 5\n");
+  const auto r = run_sqltriage("weblog " + q(dir.path()) + " --all");
+  REQUIRE(r.exit_code == 0);
+  const Json doc = parse_doc(r);
+  const Json* iis = log_finding(doc, "u_ex230220.log");
+  REQUIRE(iis);
+  CHECK(iis->at("data").at("Format") == "w3c");
+  CHECK(iis->at("data").at("Requests") == 1);
+  CHECK(iis->at("data").at("Lines") == 200003);
+  const Json* ncsa = log_finding(doc, "access.log");
+  REQUIRE(ncsa);
+  CHECK(ncsa->at("data").at("Requests") == 1);
+  CHECK(ncsa->at("data").at("BadLines") == 1);
+  CHECK(ncsa->at("data").at("LastRequest") == "9999-12-31T23:59:59.0000000Z");
+}

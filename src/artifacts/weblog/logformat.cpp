@@ -206,6 +206,9 @@ std::optional<std::string> parse_time(std::string_view text, Request& out) {
   put(23, text.substr(25, 2));
   const auto ft = parse_iso8601(std::string_view(iso.data(), iso.size()));
   if (!ft) return bad("no such date, time or offset (or before 1601)");
+  // An offset may carry the last day of 9999 past it: ISO 8601 has four-digit years.
+  static const Filetime kLast = *parse_iso8601("9999-12-31T23:59:59.9999999Z");
+  if (*ft > kLast) return bad("after the year 9999 in UTC");
   out.time = *ft;
   return std::nullopt;
 }

@@ -19,6 +19,11 @@ namespace {
 constexpr std::size_t kKeptBadLines = 1000;
 // Non-empty lines looked at to choose between NCSA combined and common.
 constexpr std::size_t kDetectLines = 8;
+// Lines and bytes held for detection at most: binary and overlong lines do not count towards
+// kDetectLines (blank ones are not held), and a log that starts with millions of them must not
+// be held whole.
+constexpr std::size_t kMaxHeldLines = 1000;
+constexpr std::size_t kMaxHeldBytes = 4u << 20;
 
 // A line kept from detection, replayed by next().
 struct HeldLine {
@@ -102,11 +107,15 @@ class LogReader final : public Reader {
     detail::LineView view;
     std::size_t looked = 0;
     bool decided = false;
-    while (looked < kDetectLines && splitter_.next(view)) {
+    std::size_t held_bytes = 0;
+    while (looked < kDetectLines && held_.size() < kMaxHeldLines && held_bytes < kMaxHeldBytes &&
+           splitter_.next(view)) {
+      const std::string_view text = trim(view.text);
+      if (view.overlong_bytes == 0 && text.empty()) continue;  // blank: nothing to replay
+      held_bytes += view.text.size();
       held_.push_back(HeldLine{std::string(view.text), view.number, view.offset, view.terminated,
                                view.overlong_bytes});
-      const std::string_view text = trim(view.text);
-      if (view.overlong_bytes != 0 || text.empty() || control_byte(text)) continue;
+      if (view.overlong_bytes != 0 || control_byte(text)) continue;
       ++looked;
       if (text.front() == '#') {
         if (is_w3c_directive(text)) {
