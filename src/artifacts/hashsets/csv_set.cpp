@@ -4,12 +4,16 @@
 #include <array>
 #include <cctype>
 
-#include "artifacts/hashsets/csv_reader.hpp"
 #include "artifacts/hashsets/digest_table.hpp"
 #include "artifacts/hashsets/set_source.hpp"
+#include "core/csv.hpp"
 #include "sqltriage/error.hpp"
 
 namespace sqltriage::hashsets::detail {
+
+using csv::CsvRecordState;
+using csv::read_csv_record;
+using csv::StringSource;
 
 namespace {
 

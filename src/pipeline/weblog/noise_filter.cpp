@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "artifacts/hashsets/csv_reader.hpp"
 #include "core/ascii.hpp"
+#include "core/csv.hpp"
 #include "sqltriage/weblog_analysis.hpp"
 
 namespace sqltriage::weblog {
@@ -172,9 +172,9 @@ NoiseFilter NoiseFilter::parse(const std::string& text, const std::string& displ
     const std::string_view line = trim(scan.substr(0, end));
     if (!line.empty() && line.front() != '#') {
       std::vector<std::string> cells;
-      hashsets::detail::CsvRecordState state;
+      csv::CsvRecordState state;
       CountingSource src(line);
-      hashsets::detail::read_csv_record(src, cells, kMaxRecordBytes, state);
+      csv::read_csv_record(src, cells, kMaxRecordBytes, state);
       csv = std::any_of(cells.begin(), cells.end(),
                         [](const std::string& c) { return ascii_lower(c) == "ip"; });
       rest = scan;
@@ -205,11 +205,11 @@ NoiseFilter NoiseFilter::parse(const std::string& text, const std::string& displ
   } else {
     CountingSource src(rest);
     std::vector<std::string> cells;
-    hashsets::detail::CsvRecordState state;
+    csv::CsvRecordState state;
     std::optional<std::size_t> ip_column, label_column;
     while (true) {
       const std::uint64_t number = skipped_lines + src.line_ends() + 1;
-      if (!hashsets::detail::read_csv_record(src, cells, kMaxRecordBytes, state)) break;
+      if (!csv::read_csv_record(src, cells, kMaxRecordBytes, state)) break;
       if (state.unterminated) fail(display, number, "a quoted field is not closed");
       if (state.too_long) fail(display, number, "record longer than 1 MiB");
       const bool blank = cells.size() == 1 && cells[0].empty();

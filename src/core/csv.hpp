@@ -1,5 +1,6 @@
-// One CSV record at a time (RFC 4180: comma-separated, fields optionally in double quotes,
-// "" for a quote inside quotes, CRLF or LF line ends, newlines allowed inside quotes).
+// One CSV record at a time, for every reader of CSV exports (hash sets, noise lists): RFC 4180
+// (comma-separated, fields optionally in double quotes, "" for a quote inside quotes, CRLF or
+// LF line ends, newlines allowed inside quotes).
 // Lenient where exports differ: spaces around a quoted field are ignored, unquoted fields
 // are trimmed. Bounded: a record keeps at most `max_bytes` bytes of field text and
 // kMaxCsvFields fields.
@@ -10,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sqltriage::hashsets::detail {
+namespace sqltriage::csv {
 
 inline constexpr std::size_t kMaxCsvFields = 65536;
 
@@ -101,4 +102,4 @@ class StringSource {
   std::size_t i_ = 0;
 };
 
-}  // namespace sqltriage::hashsets::detail
+}  // namespace sqltriage::csv
