@@ -227,6 +227,20 @@ std::optional<std::string> parse_count(std::string_view text, const Token& t,
   return std::nullopt;
 }
 
+/// Parses a small number (a status, a port) of at most `max`; '-' leaves `out` empty. `what`
+/// names it in the reason ("a status code").
+std::optional<std::string> parse_small(std::string_view text, const Token& t, std::uint64_t max,
+                                       const char* what, std::optional<int>& out) {
+  if (text == "-") {
+    out.reset();
+    return std::nullopt;
+  }
+  const auto v = parse_u64(text);
+  if (!v || *v > max) return t.name + " '" + excerpt(text) + "' is not " + what;
+  out = static_cast<int>(*v);
+  return std::nullopt;
+}
+
 /// "%T": whole seconds, or with a fraction ("0.123", as some servers write); to ms.
 std::optional<std::uint64_t> seconds_to_ms(std::string_view text) {
   const auto dot = text.find('.');
@@ -267,16 +281,8 @@ std::optional<std::string> store(const Token& t, std::string_view text, Request&
       }
       return std::nullopt;
     }
-    case Field::status: {
-      if (text == "-") {
-        out.status.reset();
-        return std::nullopt;
-      }
-      const auto v = parse_u64(text);
-      if (!v || *v > 9999) return t.name + " '" + excerpt(text) + "' is not a status code";
-      out.status = static_cast<int>(*v);
-      return std::nullopt;
-    }
+    case Field::status:
+      return parse_small(text, t, 9999, "a status code", out.status);
     case Field::bytes_clf:
     case Field::bytes: {
       std::optional<std::uint64_t> v;
@@ -328,16 +334,8 @@ std::optional<std::string> store(const Token& t, std::string_view text, Request&
     case Field::server_ip:
       text_into(text, t.quoted, out.server_ip);
       return std::nullopt;
-    case Field::server_port: {
-      if (text == "-") {
-        out.server_port.reset();
-        return std::nullopt;
-      }
-      const auto v = parse_u64(text);
-      if (!v || *v > 65535) return t.name + " '" + excerpt(text) + "' is not a port";
-      out.server_port = static_cast<int>(*v);
-      return std::nullopt;
-    }
+    case Field::server_port:
+      return parse_small(text, t, 65535, "a port", out.server_port);
     case Field::referer:
       text_into(text, t.quoted, out.referer);
       return std::nullopt;
