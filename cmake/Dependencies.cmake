@@ -26,6 +26,7 @@ target_link_libraries(sqltriage_libyal INTERFACE PkgConfig::LIBFSNTFS PkgConfig:
                       PkgConfig::LIBREGF PkgConfig::LIBBFIO PkgConfig::LIBEVTX PkgConfig::LIBSCCA)
 find_package(ZLIB REQUIRED)
 find_package(SQLite3 REQUIRED)  # NSRL RDS v3 hash sets
+find_package(simdjson 3 CONFIG REQUIRED)  # CloudTrail records, parsed on demand
 # libfuzzy (ssdeep) and libtlsh ship no .pc and no CMake config.
 find_library(FUZZY_LIB fuzzy REQUIRED)
 find_path(FUZZY_INC fuzzy.h REQUIRED)

@@ -9,14 +9,14 @@ packages=(
   # libraries
   libcli11-dev nlohmann-json3-dev libspdlog-dev catch2 libssl-dev libpugixml-dev
   libevtx-dev libfsntfs-dev libregf-dev libfwnt-dev libbfio-dev libscca-dev libyara-dev zlib1g-dev
-  libgoogle-perftools-dev libfuzzy-dev libtlsh-dev libsqlite3-dev
+  libgoogle-perftools-dev libfuzzy-dev libtlsh-dev libsqlite3-dev libsimdjson-dev
   # test fixtures: NTFS images written through libntfs-3g, partition tables
   ntfs-3g ntfs-3g-dev fdisk
   # test fixtures: Windows programs built, given version info and signed on the spot
   gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 osslsigncode openssl
   # independent reference tools the tests compare against
   libevtx-utils python3-evtx python3 sleuthkit libfsntfs-utils libhivex-bin libwin-hivex-perl
-  ssdeep tlsh-tools yara python3-pefile sqlite3 libregf-utils libscca-utils regripper
+  ssdeep tlsh-tools yara python3-pefile sqlite3 libregf-utils libscca-utils regripper jq
 )
 
 missing=()

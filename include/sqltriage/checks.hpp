@@ -178,4 +178,36 @@ struct WeblogCheckOptions {
 ///    resource that rare_script_post_200 raised ("RareScripts" not empty).
 void apply_weblog_checks(Finding& f, const WeblogCheckOptions& options);
 
+// --- the aws checks -----------------------------------------------------------------------
+// docs/checks.md#aws-checks lists every check id with its severity and technique.
+
+/// aws.permission and aws.role findings (data as docs/aws.md describes): one hit per sensitive
+/// family the statement or role effectively grants (data "sensitive" entries with no
+/// "denied_by"), with the family's check id, severity and techniques
+/// (aws::sensitive_actions()); a grant only partly denied keeps its hit and says so.
+void apply_aws_iam_checks(Finding& f);
+
+/// What the CloudTrail checks need beyond the finding.
+struct AwsCloudTrailCheckOptions {
+  /// The instances' own addresses (--instance-ip and describe-instances exports).
+  std::vector<std::string> instance_ips;
+};
+
+/// aws.api_call: sensitive calls (secret and parameter reads, new keys, users and login
+/// profiles, policy attachment, bucket policies, trail tampering, reconnaissance such as
+/// GetCallerIdentity and ListBuckets), one severity lower when the call failed; instance role
+/// credentials used from an address that is not the instance's (T1552.005).
+/// aws.credential_use: the same theft check over all the session's addresses.
+void apply_aws_cloudtrail_checks(Finding& f, const AwsCloudTrailCheckOptions& options);
+
+/// What the flow checks need beyond the finding.
+struct AwsFlowCheckOptions {
+  std::optional<Filetime> pivot;       ///< --pivot (UTC FILETIME)
+  std::uint64_t egress_bytes = 10ull << 20;  ///< --egress-bytes
+};
+
+/// aws.flow_peer: lateral-movement ports with private peers, peers first seen after the pivot,
+/// bytes sent to a public address at or above egress_bytes, REJECTed attempts.
+void apply_aws_flow_checks(Finding& f, const AwsFlowCheckOptions& options);
+
 }  // namespace sqltriage::checks

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "artifacts/weblog/line_reader.hpp"
+#include "core/byte_stream.hpp"
 #include "artifacts/weblog/logformat.hpp"
 #include "artifacts/weblog/request_reset.hpp"
 #include "artifacts/weblog/w3c.hpp"
@@ -84,7 +84,7 @@ bool is_w3c_directive(std::string_view text) {
 
 class LogReader final : public Reader {
  public:
-  explicit LogReader(std::unique_ptr<detail::ByteStream> stream)
+  explicit LogReader(std::unique_ptr<stream::ByteStream> stream)
       : stream_(std::move(stream)), splitter_(*stream_) {}
 
   // With a LogFormat given: every line is read with it.
@@ -104,7 +104,7 @@ class LogReader final : public Reader {
   // decided by the first line one of them parses (a log that mixes them, as Apache's can after
   // a configuration change, reads each line with another when the first does not fit).
   void detect() {
-    detail::LineView view;
+    stream::LineView view;
     std::size_t looked = 0;
     bool decided = false;
     std::size_t held_bytes = 0;
@@ -150,7 +150,7 @@ class LogReader final : public Reader {
     while (!held_.empty()) {
       const HeldLine held = std::move(held_.front());
       held_.pop_front();
-      detail::LineView view;
+      stream::LineView view;
       view.text = held.text;
       view.number = held.number;
       view.offset = held.offset;
@@ -158,7 +158,7 @@ class LogReader final : public Reader {
       view.overlong_bytes = held.overlong_bytes;
       if (process(view, out)) return true;
     }
-    detail::LineView view;
+    stream::LineView view;
     while (splitter_.next(view))
       if (process(view, out)) return true;
     return false;
@@ -184,14 +184,14 @@ class LogReader final : public Reader {
       if (std::string_view(n) != chosen) fallbacks_.emplace_back(n);
   }
 
-  void bad(const detail::LineView& view, std::string reason) {
+  void bad(const stream::LineView& view, std::string reason) {
     ++bad_line_count_;
     if (bad_lines_.size() < kKeptBadLines)
       bad_lines_.push_back(BadLine{view.number, view.offset, std::move(reason)});
   }
 
   // Reads one line: true when it was a request (in `out`).
-  bool process(const detail::LineView& view, Request& out) {
+  bool process(const stream::LineView& view, Request& out) {
     if (view.overlong_bytes != 0) {
       bad(view, "line of " + std::to_string(view.overlong_bytes) +
                     " bytes is longer than the 1 MiB limit");
@@ -266,8 +266,8 @@ class LogReader final : public Reader {
     }
   }
 
-  std::unique_ptr<detail::ByteStream> stream_;
-  detail::LineSplitter splitter_;
+  std::unique_ptr<stream::ByteStream> stream_;
+  stream::LineSplitter splitter_;
   std::deque<HeldLine> held_;
   Format format_ = Format::w3c;
   std::vector<BadLine> bad_lines_;
@@ -305,9 +305,9 @@ const char* to_string(Format f) {
 std::unique_ptr<Reader> Reader::open(std::shared_ptr<const ByteSource> source, std::string display,
                                      const std::optional<std::string>& logformat) {
   if (!source) throw std::invalid_argument("weblog::Reader::open: no source");
-  std::unique_ptr<detail::ByteStream> stream = detail::is_gzip(*source)
-                                                   ? detail::gzip_stream(source, display)
-                                                   : detail::plain_stream(source);
+  std::unique_ptr<stream::ByteStream> stream = stream::is_gzip(*source)
+                                                   ? stream::gzip_stream(source, display)
+                                                   : stream::plain_stream(source);
   auto reader = std::make_unique<LogReader>(std::move(stream));
   if (logformat)
     reader->use_logformat(*logformat);

@@ -1,5 +1,5 @@
-// Internal to the weblog reader: the (decompressed) bytes of a log file in order, and the
-// lines they hold, read in fixed-size chunks so memory does not grow with the file.
+// The (decompressed) bytes of a text artifact in order, and the lines they hold, read in
+// fixed-size chunks so memory does not grow with the file (web logs, flow logs, CloudTrail).
 //
 // Format knowledge: RFC 1952 (gzip member header: 1F 8B, CM = 8 for deflate; several members
 // may follow each other, as `cat a.gz b.gz` makes), zlib's inflate with windowBits 15 + 16
@@ -15,7 +15,7 @@
 
 #include "sqltriage/byte_source.hpp"
 
-namespace sqltriage::weblog::detail {
+namespace sqltriage::stream {
 
 /// Longest line content kept, in bytes; a longer line is reported as overlong.
 inline constexpr std::size_t kMaxLineBytes = 1024 * 1024;
@@ -77,4 +77,4 @@ class LineSplitter {
   std::uint64_t number_ = 0;
 };
 
-}  // namespace sqltriage::weblog::detail
+}  // namespace sqltriage::stream

@@ -1,4 +1,4 @@
-#include "artifacts/weblog/line_reader.hpp"
+#include "core/byte_stream.hpp"
 
 #include <zlib.h>
 
@@ -8,7 +8,7 @@
 
 #include "sqltriage/error.hpp"
 
-namespace sqltriage::weblog::detail {
+namespace sqltriage::stream {
 namespace {
 
 constexpr std::size_t kChunkBytes = 64 * 1024;
@@ -207,4 +207,4 @@ bool LineSplitter::next(LineView& out) {
   return true;
 }
 
-}  // namespace sqltriage::weblog::detail
+}  // namespace sqltriage::stream
