@@ -27,11 +27,11 @@ namespace sqltriage::aws {
 
 /// What an export file holds.
 enum class ExportKind {
-  iam,               ///< one of the IAM / EC2 CLI outputs above, or a bare policy document
-  cloudtrail,        ///< CloudTrail records: a log file, lookup-events output, or one event per line
-  cloudtrail_digest, ///< a CloudTrail digest file (hashes of log files; no events)
-  flowlogs,          ///< VPC flow log records
-  unknown            ///< none of these
+  iam,         ///< one of the IAM / EC2 CLI outputs above, or a bare policy document
+  cloudtrail,  ///< CloudTrail records: a log file, lookup-events output, or one event per line
+  cloudtrail_digest,  ///< a CloudTrail digest file (hashes of log files; no events)
+  flowlogs,           ///< VPC flow log records
+  unknown             ///< none of these
 };
 
 /// "iam", "cloudtrail", "cloudtrail_digest", "flowlogs", "unknown".
@@ -53,6 +53,7 @@ ExportKind classify_export(const std::shared_ptr<const ByteSource>& source,
 struct ExportFile {
   std::filesystem::path path;  ///< host path
   ExportKind kind = ExportKind::unknown;
+  bool given = false;  ///< named on the command line itself (not found in a folder)
 };
 
 /// The files of `inputs` (files as given; folders walked recursively, in name order) with

@@ -15,5 +15,6 @@ Runner register_pe(CLI::App& app);
 Runner register_registry(CLI::App& app);
 Runner register_webshell(CLI::App& app);
 Runner register_weblog(CLI::App& app);
+Runner register_aws(CLI::App& app);
 
 }  // namespace sqltriage::cli

@@ -76,6 +76,7 @@ TimeRange time_range(const CommonOptions& o) {
   if (!o.pivot.empty()) {
     if (r.since || r.until) throw UsageError("--pivot cannot be combined with --since/--until");
     Filetime pivot = parse_time(o.pivot, "--pivot");
+    r.pivot = pivot;
     std::uint64_t half = 2 * 3600 * kTicksPerSecond;
     if (!o.window.empty()) {
       auto d = parse_duration(o.window);

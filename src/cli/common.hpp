@@ -51,6 +51,7 @@ void add_time_options(CLI::App& cmd, CommonOptions& o, const std::string& inside
 struct TimeRange {
   std::optional<Filetime> since;
   std::optional<Filetime> until;
+  std::optional<Filetime> pivot;  ///< --pivot itself, when given
 };
 /// Throws UsageError for unparsable times or durations.
 TimeRange time_range(const CommonOptions& o);

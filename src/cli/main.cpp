@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   runners["registry"] = register_registry(app);
   runners["webshell"] = register_webshell(app);
   runners["weblog"] = register_weblog(app);
+  runners["aws"] = register_aws(app);
 
   try {
     app.parse(argc, argv);
