@@ -35,9 +35,9 @@ namespace sqltriage::aws {
 
 /// One statement of a policy document, as written (single strings made one-element lists).
 struct Statement {
-  std::string sid;                   ///< "" when absent
-  std::string effect;                ///< "Allow" or "Deny" (as written)
-  std::vector<std::string> actions;  ///< Action
+  std::string sid;                         ///< "" when absent
+  std::string effect;                      ///< "Allow" or "Deny" (as written)
+  std::vector<std::string> actions;        ///< Action
   std::vector<std::string> not_actions;    ///< NotAction
   std::vector<std::string> resources;      ///< Resource
   std::vector<std::string> not_resources;  ///< NotResource
@@ -68,19 +68,33 @@ struct Role {
 
 /// An instance and what it runs as.
 struct Instance {
-  std::string instance_id;            ///< "i-0abc..."
-  std::string profile_arn;            ///< IamInstanceProfile.Arn, "" when it has none
-  std::string profile_name;           ///< the last path component of the ARN
+  std::string instance_id;               ///< "i-0abc..."
+  std::string profile_arn;               ///< IamInstanceProfile.Arn, "" when it has none
+  std::string profile_name;              ///< the last path component of the ARN
   std::vector<std::string> private_ips;  ///< every private address of every interface
   std::vector<std::string> public_ips;   ///< every public address (PublicIpAddress, Association)
-  std::string account_id;             ///< Reservations[].OwnerId
-  std::string region;                 ///< from Placement.AvailabilityZone ("eu-west-1a" -> "eu-west-1")
-  std::string source;                 ///< export file it came from
+  std::string account_id;                ///< Reservations[].OwnerId
+  std::string region;  ///< from Placement.AvailabilityZone ("eu-west-1a" -> "eu-west-1")
+  std::string source;  ///< export file it came from
+};
+
+/// One export file as read: which CLI output it is and what it holds.
+struct IamFile {
+  std::string source;  ///< the export file's host path
+  /// "describe-instances", "instance-profile-query" (the --query IamInstanceProfile output),
+  /// "get-instance-profile", "list-role-policies", "get-role-policy",
+  /// "list-attached-role-policies", "get-policy", "get-policy-version", "get-role",
+  /// "get-account-authorization-details", "policy-document", or "unknown" (valid JSON of
+  /// none of these; also an error).
+  std::string layout;
+  std::string what;  ///< one phrase: "2 instances", "role foobar_role, policy foobar_policy"
 };
 
 /// Everything the IAM exports say, joined: instances (those of describe-instances; none when
-/// only role and policy exports were given), the roles reached from their profiles (or, without
-/// a describe-instances export, every role the exports describe), and the problems met.
+/// only role and policy exports were given), the roles reached from their profiles plus every
+/// role a per-role export names (get-role, get-role-policy, get-instance-profile, a tied list;
+/// without a describe-instances export, every role the exports describe, those of an
+/// authorization-details export included), and the problems met.
 struct IamModel {
   std::vector<Instance> instances;
   /// profile ARN or name -> role name, as get-instance-profile / InstanceProfileList say.
@@ -95,6 +109,8 @@ struct IamModel {
   /// a profile whose role is not in the exports and a listed policy whose document is not
   /// ("missing", naming the CLI command that would export it).
   std::vector<ErrorEntry> errors;
+  /// The files that parsed as JSON, in input order (those that did not are only errors).
+  std::vector<IamFile> files;
 };
 
 /// Builds the model from the export files (each one kind of the header's list; files larger
