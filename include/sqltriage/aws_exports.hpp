@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sqltriage/byte_source.hpp"
@@ -33,6 +34,9 @@ enum class ExportKind {
   flowlogs,           ///< VPC flow log records
   unknown             ///< none of these
 };
+
+/// True for an EC2 instance id: "i-" and 8 or 17 lower-case hex digits.
+bool is_instance_id(std::string_view text);
 
 /// "iam", "cloudtrail", "cloudtrail_digest", "flowlogs", "unknown".
 const char* to_string(ExportKind kind);

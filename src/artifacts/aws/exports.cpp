@@ -185,6 +185,12 @@ void walk(const fs::path& dir, int depth, std::vector<ExportFile>& out,
 
 }  // namespace
 
+bool is_instance_id(std::string_view text) {
+  if ((text.size() != 10 && text.size() != 19) || text.substr(0, 2) != "i-") return false;
+  return std::all_of(text.begin() + 2, text.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 const char* to_string(ExportKind kind) {
   switch (kind) {
     case ExportKind::iam:
