@@ -31,9 +31,11 @@ struct FlowRecord {
   std::uint64_t offset = 0;  ///< byte offset of the line
   std::string account_id;
   std::string interface_id;
-  std::string instance_id;   ///< custom formats with instance-id
+  std::string instance_id;  ///< custom formats with instance-id
   std::string srcaddr;
   std::string dstaddr;
+  std::string pkt_srcaddr;  ///< custom formats with pkt-srcaddr (the packet's original source)
+  std::string pkt_dstaddr;  ///< custom formats with pkt-dstaddr
   std::optional<std::uint32_t> srcport;
   std::optional<std::uint32_t> dstport;
   std::optional<std::uint32_t> protocol;  ///< IANA number
@@ -41,23 +43,29 @@ struct FlowRecord {
   std::optional<std::uint64_t> bytes;
   std::optional<Filetime> start;
   std::optional<Filetime> end;
-  std::string action;      ///< "ACCEPT", "REJECT" or ""
-  std::string log_status;  ///< "OK", "NODATA", "SKIPDATA"
+  std::string action;          ///< "ACCEPT", "REJECT" or ""
+  std::string log_status;      ///< "OK", "NODATA", "SKIPDATA"
   std::string flow_direction;  ///< custom formats with flow-direction: "ingress" / "egress"
 };
 
 /// What a file turned out to hold.
 struct FlowFileSummary {
-  std::string format;           ///< "default" (no header; version-2 fields) or "custom"
-  std::string fields;           ///< the field names, space-separated, as the header gave them
-  std::uint64_t records = 0;    ///< records handed out (NODATA/SKIPDATA included)
+  /// "default" (no header, or a header naming the 14 version-2 default fields in their order)
+  /// or "custom" (a header naming other fields or another order).
+  std::string format;
+  /// The field names, space-separated, as the (first) header gave them; the default ones
+  /// without a header.
+  std::string fields;
+  std::uint64_t records = 0;  ///< records handed out (NODATA/SKIPDATA included)
   std::uint64_t bad_lines = 0;
-  bool truncated = false;       ///< the gzip stream was cut short
+  bool truncated = false;  ///< the gzip stream was cut short
 };
 
 /// Reads one flow-log file as a stream (one line at a time; memory does not grow with the
 /// file). The first non-empty line is a header when it names fields (it contains "srcaddr" or
-/// "dstaddr" and no digits-only field); otherwise the default version-2 format is assumed.
+/// "dstaddr" and no digits-only field; names may be written with '_' for '-' or as
+/// ${name}); otherwise the default version-2 format is assumed. A later header line (files
+/// concatenated) switches to the fields it names. Unknown field names are kept and ignored.
 /// A line whose field count differs from the header's, or with a number or address that does
 /// not parse, is a "record" error through `on_error` (with its line number in the message and
 /// its byte offset) — at most 100 per file, then one "limit" error with the count — and
