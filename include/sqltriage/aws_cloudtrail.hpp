@@ -30,11 +30,11 @@ namespace sqltriage::aws {
 
 /// The userIdentity element.
 struct UserIdentity {
-  std::string type;            ///< "IAMUser", "AssumedRole", "Root", "AWSService", ...
-  std::string principal_id;    ///< "AROAEXAMPLE:i-0abc..."
-  std::string arn;             ///< "arn:aws:sts::123456789012:assumed-role/WebRole/i-0abc..."
+  std::string type;          ///< "IAMUser", "AssumedRole", "Root", "AWSService", ...
+  std::string principal_id;  ///< "AROAEXAMPLE:i-0abc..."
+  std::string arn;           ///< "arn:aws:sts::123456789012:assumed-role/WebRole/i-0abc..."
   std::string account_id;
-  std::string access_key_id;   ///< "ASIA..." (temporary) or "AKIA..." (long-term)
+  std::string access_key_id;  ///< "ASIA..." (temporary) or "AKIA..." (long-term)
   std::string user_name;
   std::string session_issuer_type;  ///< sessionContext.sessionIssuer.type ("Role")
   std::string session_issuer_arn;   ///< sessionContext.sessionIssuer.arn (the role's ARN)
@@ -51,12 +51,12 @@ struct CloudTrailEvent {
   std::string event_source;      ///< "secretsmanager.amazonaws.com"
   std::string event_name;        ///< "GetSecretValue"
   std::string aws_region;
-  std::string source_ip;         ///< sourceIPAddress: an address, or a service name
+  std::string source_ip;  ///< sourceIPAddress: an address, or a service name
   std::string user_agent;
-  std::string error_code;        ///< "AccessDenied"; "" on success
+  std::string error_code;  ///< "AccessDenied"; "" on success
   std::string error_message;
   std::string event_id;
-  std::string event_type;        ///< "AwsApiCall", "AwsConsoleSignIn", ...
+  std::string event_type;  ///< "AwsApiCall", "AwsConsoleSignIn", ...
   std::string recipient_account_id;
   std::optional<bool> read_only;
   UserIdentity identity;
@@ -69,10 +69,10 @@ struct CloudTrailEvent {
 
 /// What a file turned out to hold and how much of it was read.
 struct CloudTrailFileSummary {
-  std::string layout;            ///< "records", "lookup-events", "event-lines"
-  std::uint64_t events = 0;      ///< events handed out
-  std::uint64_t bad_records = 0; ///< records skipped as damaged
-  bool truncated = false;        ///< the file (or its gzip stream) ended inside the JSON
+  std::string layout;             ///< "records", "lookup-events", "event-lines"
+  std::uint64_t events = 0;       ///< events handed out
+  std::uint64_t bad_records = 0;  ///< records skipped as damaged
+  bool truncated = false;         ///< the file (or its gzip stream) ended inside the JSON
 };
 
 /// Reads every event of one file as a stream: memory holds one record at a time (a record

@@ -71,8 +71,8 @@ struct AwsCloudTrailScanOptions {
 /// not the instance's. Damaged records and cut files become error entries. Throws
 /// std::invalid_argument (usage error) for an --instance-id, --access-key, --source-ip or
 /// --instance-ip that cannot be one.
-ScanOutcome scan_aws_cloudtrail(const AwsCloudTrailScanOptions& options,
-                                const std::string& command, FindingSink& sink);
+ScanOutcome scan_aws_cloudtrail(const AwsCloudTrailScanOptions& options, const std::string& command,
+                                FindingSink& sink);
 
 // --- aws flowlogs -------------------------------------------------------------------------
 

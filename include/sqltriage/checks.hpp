@@ -202,7 +202,7 @@ void apply_aws_cloudtrail_checks(Finding& f, const AwsCloudTrailCheckOptions& op
 
 /// What the flow checks need beyond the finding.
 struct AwsFlowCheckOptions {
-  std::optional<Filetime> pivot;       ///< --pivot (UTC FILETIME)
+  std::optional<Filetime> pivot;             ///< --pivot (UTC FILETIME)
   std::uint64_t egress_bytes = 10ull << 20;  ///< --egress-bytes
 };
 
