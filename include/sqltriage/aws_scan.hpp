@@ -38,6 +38,10 @@ struct AwsIamScanOptions {
 ScanOutcome scan_aws_iam(const AwsIamScanOptions& options, const std::string& command,
                          FindingSink& sink);
 
+/// The usage errors scan_aws_iam() throws, checked alone: the CLI calls it before it creates
+/// the output file. Throws std::invalid_argument.
+void check_options(const AwsIamScanOptions& options);
+
 // --- aws cloudtrail -----------------------------------------------------------------------
 
 struct AwsCloudTrailScanOptions {
@@ -74,6 +78,9 @@ struct AwsCloudTrailScanOptions {
 ScanOutcome scan_aws_cloudtrail(const AwsCloudTrailScanOptions& options, const std::string& command,
                                 FindingSink& sink);
 
+/// The usage errors scan_aws_cloudtrail() throws, checked alone (before the output is created).
+void check_options(const AwsCloudTrailScanOptions& options);
+
 // --- aws flowlogs -------------------------------------------------------------------------
 
 struct AwsFlowLogsScanOptions {
@@ -104,5 +111,8 @@ struct AwsFlowLogsScanOptions {
 /// host_ip is not an IPv4 or IPv6 address.
 ScanOutcome scan_aws_flowlogs(const AwsFlowLogsScanOptions& options, const std::string& command,
                               FindingSink& sink);
+
+/// The usage errors scan_aws_flowlogs() throws, checked alone (before the output is created).
+void check_options(const AwsFlowLogsScanOptions& options);
 
 }  // namespace sqltriage

@@ -28,11 +28,17 @@ std::vector<std::filesystem::path> paths_of(const std::vector<std::string>& inpu
   return out;
 }
 
-/// Runs a scan into the output, mapping its usage errors, and gives the exit code.
-template <typename Scan>
+/// Runs a scan into the output, mapping its usage errors, and gives the exit code. The
+/// options are checked before the output file is created, so a usage error leaves none.
+template <typename Options, typename Scan>
 int run_scan(const CommonOptions& common, const std::vector<std::string>& inputs,
-             const std::string& command, Scan scan) {
+             const std::string& command, const Options& options, Scan scan) {
   auto threshold = fail_on(common);
+  try {
+    check_options(options);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
   Output out(common, inputs);
   ScanOutcome outcome;
   try {
@@ -82,7 +88,7 @@ Runner register_iam(CLI::App& aws) {
     AwsIamScanOptions opt;
     opt.inputs = paths_of(args->inputs, "the IAM and EC2 JSON exports");
     opt.instance_id = args->instance_id;
-    return run_scan(args->common, args->inputs, "aws iam",
+    return run_scan(args->common, args->inputs, "aws iam", opt,
                     [&](FindingSink& sink) { return scan_aws_iam(opt, "aws iam", sink); });
   };
 }
@@ -135,7 +141,7 @@ Runner register_cloudtrail(CLI::App& aws) {
     opt.since = range.since;
     opt.until = range.until;
     opt.threads = args->common.threads;
-    return run_scan(args->common, args->inputs, "aws cloudtrail", [&](FindingSink& sink) {
+    return run_scan(args->common, args->inputs, "aws cloudtrail", opt, [&](FindingSink& sink) {
       return scan_aws_cloudtrail(opt, "aws cloudtrail", sink);
     });
   };
@@ -193,7 +199,7 @@ Runner register_flowlogs(CLI::App& aws) {
     opt.egress_bytes = parse_bytes(args->egress, "--egress-bytes", false);
     if (args->top < 1) throw UsageError("--top must be at least 1");
     opt.top = static_cast<std::size_t>(args->top);
-    return run_scan(args->common, args->inputs, "aws flowlogs", [&](FindingSink& sink) {
+    return run_scan(args->common, args->inputs, "aws flowlogs", opt, [&](FindingSink& sink) {
       return scan_aws_flowlogs(opt, "aws flowlogs", sink);
     });
   };

@@ -141,6 +141,23 @@ TEST_CASE("aws: usage errors exit 2 before any output", "[aws-cli]") {
   }
 }
 
+TEST_CASE("aws: an option the scan refuses leaves the output file alone", "[aws-cli]") {
+  TempDir dir;
+  const fs::path root = mixed_exports(dir);
+  const fs::path report = dir.path() / "report.json";
+  for (const std::string& bad : {"aws iam " + q(root) + " --instance-id i-123",
+                                 "aws cloudtrail " + q(root) + " --access-key lowercase",
+                                 "aws cloudtrail " + q(root) + " --source-ip 10.0.0.0/33",
+                                 "aws flowlogs " + q(root) + " --host-ip 10.0.1.999"}) {
+    INFO(bad);
+    CHECK(run_sqltriage(bad + " -o " + q(report)).exit_code == 2);
+    CHECK_FALSE(fs::exists(report));
+  }
+  write_file(report, "an earlier report");
+  CHECK(run_sqltriage("aws iam " + q(root) + " --instance-id x -o " + q(report)).exit_code == 2);
+  CHECK(fs::file_size(report) == std::string("an earlier report").size());
+}
+
 TEST_CASE("aws: an output inside the exports is refused and nothing there is written",
           "[aws-cli]") {
   TempDir dir;

@@ -45,6 +45,38 @@ bool is_access_key(std::string_view k) {
                      [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
 }
 
+/// Throws std::invalid_argument for options that cannot be used; returns the --source-ip
+/// filter (std::nullopt when there is none).
+std::optional<weblog::NoiseFilter> checked_sources(const AwsCloudTrailScanOptions& opt_) {
+  if (!opt_.instance_id.empty() && !aws::is_instance_id(opt_.instance_id))
+    throw std::invalid_argument("--instance-id " + opt_.instance_id +
+                                ": not an instance id (i- and 8 or 17 hex digits)");
+  if (!opt_.access_key.empty() && !is_access_key(opt_.access_key))
+    throw std::invalid_argument("--access-key " + opt_.access_key +
+                                ": not an access key id (16 to 128 capital letters and digits)");
+  for (const auto& ip : opt_.instance_ips)
+    if (!aws::is_address(ip))
+      throw std::invalid_argument("--instance-ip " + ip + ": not an IPv4 or IPv6 address");
+  if (!opt_.source_ips.empty()) {
+    std::string list;
+    for (const auto& s : opt_.source_ips) {
+      const auto refuse = [&] {
+        throw std::invalid_argument("--source-ip " + s +
+                                    ": not an IPv4 or IPv6 address or CIDR block");
+      };
+      if (s.empty() || s.find_first_of("\n#,") != std::string::npos) refuse();
+      try {
+        weblog::NoiseFilter::parse(s, "--source-ip");
+      } catch (const std::invalid_argument&) {
+        refuse();
+      }
+      list += s + "\n";
+    }
+    return weblog::NoiseFilter::parse(list, "--source-ip");
+  }
+  return std::nullopt;
+}
+
 struct FileResult {
   std::size_t index = 0;
   std::vector<std::pair<Finding, std::string>> findings;  ///< with their rendered JSON
@@ -97,34 +129,7 @@ class CloudTrailScan {
   }
 
  private:
-  void validate() {
-    if (!opt_.instance_id.empty() && !aws::is_instance_id(opt_.instance_id))
-      throw std::invalid_argument("--instance-id " + opt_.instance_id +
-                                  ": not an instance id (i- and 8 or 17 hex digits)");
-    if (!opt_.access_key.empty() && !is_access_key(opt_.access_key))
-      throw std::invalid_argument("--access-key " + opt_.access_key +
-                                  ": not an access key id (16 to 128 capital letters and digits)");
-    for (const auto& ip : opt_.instance_ips)
-      if (!aws::is_address(ip))
-        throw std::invalid_argument("--instance-ip " + ip + ": not an IPv4 or IPv6 address");
-    if (!opt_.source_ips.empty()) {
-      std::string list;
-      for (const auto& s : opt_.source_ips) {
-        const auto refuse = [&] {
-          throw std::invalid_argument("--source-ip " + s +
-                                      ": not an IPv4 or IPv6 address or CIDR block");
-        };
-        if (s.empty() || s.find_first_of("\n#,") != std::string::npos) refuse();
-        try {
-          weblog::NoiseFilter::parse(s, "--source-ip");
-        } catch (const std::invalid_argument&) {
-          refuse();
-        }
-        list += s + "\n";
-      }
-      sources_ = weblog::NoiseFilter::parse(list, "--source-ip");
-    }
-  }
+  void validate() { sources_ = checked_sources(opt_); }
 
   /// The addresses of the instances that describe-instances exports among the inputs list.
   void read_instance_addresses() {
@@ -292,6 +297,8 @@ class CloudTrailScan {
 };
 
 }  // namespace
+
+void check_options(const AwsCloudTrailScanOptions& options) { checked_sources(options); }
 
 ScanOutcome scan_aws_cloudtrail(const AwsCloudTrailScanOptions& options, const std::string& command,
                                 FindingSink& sink) {

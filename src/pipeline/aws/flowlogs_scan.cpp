@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "artifacts/aws/flowlogs_fields.hpp"  // canonical_address
 #include "pipeline/aws/export_run.hpp"
 #include "pipeline/aws/flow_conversations.hpp"
 #include "pipeline/aws/flow_peer_finding.hpp"
@@ -188,6 +189,11 @@ class FlowLogsScan {
 };
 
 }  // namespace
+
+void check_options(const AwsFlowLogsScanOptions& options) {
+  if (!aws::flowlogs::canonical_address(options.host_ip))
+    throw std::invalid_argument("--host-ip: '" + options.host_ip + "' is not an IP address");
+}
 
 ScanOutcome scan_aws_flowlogs(const AwsFlowLogsScanOptions& options, const std::string& command,
                               FindingSink& sink) {

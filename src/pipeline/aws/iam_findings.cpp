@@ -15,6 +15,11 @@ namespace sqltriage::pipeline::aws_iam {
 
 namespace {
 
+/// "1 policy", "2 policies".
+std::string count_of(std::size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 using nlohmann::ordered_json;
 using sqltriage::aws::DenyRef;
 using sqltriage::aws::Instance;
@@ -244,8 +249,8 @@ Finding role_finding(const Role& role, const RoleUse& use, const std::vector<Den
       "role " + role.name +
       (effective.empty() ? std::string(": no sensitive permission") : " may " + join(effective)) +
       (denied.empty() ? std::string() : "; denied: " + join(denied)) + " (" +
-      std::to_string(role.policies.size()) + " policies, " + std::to_string(statements) +
-      " statements" +
+      count_of(role.policies.size(), "policy", "policies") + ", " +
+      count_of(statements, "statement", "statements") +
       (missing.empty() ? std::string()
                        : ", " + std::to_string(missing.size()) + " without document") +
       ")";

@@ -43,11 +43,15 @@ const Role* find_role(const IamModel& m, const std::string& name) {
 
 }  // namespace
 
-ScanOutcome scan_aws_iam(const AwsIamScanOptions& options, const std::string& command,
-                         FindingSink& sink) {
+void check_options(const AwsIamScanOptions& options) {
   if (!options.instance_id.empty() && !aws::is_instance_id(options.instance_id))
     throw std::invalid_argument("--instance-id " + options.instance_id +
                                 " is not an instance id (i- and 8 or 17 hex digits)");
+}
+
+ScanOutcome scan_aws_iam(const AwsIamScanOptions& options, const std::string& command,
+                         FindingSink& sink) {
+  check_options(options);
   ScanOutcome outcome;
   auto er = pipeline::aws::start_export_run(command, options.inputs, aws::ExportKind::iam);
   sink.begin(er.run.header);
