@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sqltriage/finding.hpp"
+#include "sqltriage/output.hpp"
 
 namespace sqltriage::test {
 
@@ -49,6 +50,28 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+};
+
+/// A sink that keeps a whole run in memory, in the order the scan emitted it: findings as
+/// their JSON objects (output.hpp's to_json), errors and the end's stats.
+class CollectingSink : public FindingSink {
+ public:
+  void begin(const DocumentHeader&) override {}
+  void finding(const Finding& f) override { findings.push_back(to_json(f)); }
+  void error(const ErrorEntry& e) override { errors.push_back(e); }
+  void end(const RunStats& s) override { stats = s; }
+
+  /// The findings of one type, in emitted order.
+  std::vector<nlohmann::ordered_json> of(const std::string& type) const {
+    std::vector<nlohmann::ordered_json> out;
+    for (const auto& f : findings)
+      if (f["type"] == type) out.push_back(f);
+    return out;
+  }
+
+  std::vector<nlohmann::ordered_json> findings;
+  std::vector<ErrorEntry> errors;
+  RunStats stats;
 };
 
 struct CommandResult {

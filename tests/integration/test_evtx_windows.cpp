@@ -35,18 +35,7 @@ using sqltriage::test::TempDir;
 constexpr std::uint64_t kHeaderSize = 4096;
 constexpr std::uint64_t kChunkSize = 65536;
 
-/// A sink that keeps the whole run in memory, in the order the scan emitted it.
-class Collect : public sqltriage::FindingSink {
- public:
-  void begin(const sqltriage::DocumentHeader&) override {}
-  void finding(const sqltriage::Finding& f) override { findings.push_back(sqltriage::to_json(f)); }
-  void error(const sqltriage::ErrorEntry& e) override { errors.push_back(e); }
-  void end(const sqltriage::RunStats& s) override { stats = s; }
-
-  std::vector<Json> findings;
-  std::vector<sqltriage::ErrorEntry> errors;
-  sqltriage::RunStats stats;
-};
+using Collect = sqltriage::test::CollectingSink;
 
 struct Scan {
   Collect out;

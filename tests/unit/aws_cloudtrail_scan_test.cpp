@@ -27,23 +27,7 @@ const std::string kInstance = "i-0123456789abcdef0";
 const std::string kOther = "i-0fedcba9876543210";
 const std::string kUserKey = "AKIAEXAMPLEUSERKEY01";
 
-class Collect : public sqltriage::FindingSink {
- public:
-  void begin(const sqltriage::DocumentHeader&) override {}
-  void finding(const sqltriage::Finding& f) override { findings.push_back(sqltriage::to_json(f)); }
-  void error(const sqltriage::ErrorEntry& e) override { errors.push_back(e); }
-  void end(const sqltriage::RunStats& s) override { stats = s; }
-  std::vector<OJson> findings;
-  std::vector<sqltriage::ErrorEntry> errors;
-  sqltriage::RunStats stats;
-
-  std::vector<OJson> of(const std::string& type) const {
-    std::vector<OJson> out;
-    for (const auto& f : findings)
-      if (f["type"] == type) out.push_back(f);
-    return out;
-  }
-};
+using Collect = sqltriage::test::CollectingSink;
 
 /// Deterministic varied records: three identities, addresses in and out of the filter ranges.
 std::vector<OJson> make_records(int n, int seed) {

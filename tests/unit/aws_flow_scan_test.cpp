@@ -20,17 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class Collect : public FindingSink {
- public:
-  void begin(const DocumentHeader&) override {}
-  void finding(const Finding& f) override { findings.push_back(to_json(f)); }
-  void error(const ErrorEntry& e) override { errors.push_back(e); }
-  void end(const RunStats& s) override { stats = s; }
-
-  std::vector<Json> findings;
-  std::vector<ErrorEntry> errors;
-  RunStats stats;
-};
+using Collect = sqltriage::test::CollectingSink;
 
 struct Scan {
   Collect out;

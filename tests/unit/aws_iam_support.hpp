@@ -15,18 +15,7 @@ namespace sqltriage::test::aws_iam {
 
 using Json = nlohmann::ordered_json;
 
-/// A sink that keeps the run in memory, findings as their JSON objects, in emitted order.
-class Collect : public FindingSink {
- public:
-  void begin(const DocumentHeader&) override {}
-  void finding(const Finding& f) override { findings.push_back(to_json(f)); }
-  void error(const ErrorEntry& e) override { errors.push_back(e); }
-  void end(const RunStats& s) override { stats = s; }
-
-  std::vector<Json> findings;
-  std::vector<ErrorEntry> errors;
-  RunStats stats;
-};
+using Collect = sqltriage::test::CollectingSink;
 
 struct Scan {
   Collect out;
