@@ -28,6 +28,12 @@ std::vector<std::filesystem::path> paths_of(const std::vector<std::string>& inpu
   return out;
 }
 
+/// The common options, less those for disk images: exports are files and folders.
+void add_export_options(CLI::App& cmd, CommonOptions& common, bool with_time) {
+  add_common_options(cmd, common, with_time, false);
+  for (const char* name : {"--partition", "--offset"}) cmd.remove_option(cmd.get_option(name));
+}
+
 /// Runs a scan into the output, mapping its usage errors, and gives the exit code. The
 /// options are checked before the output file is created, so a usage error leaves none.
 template <typename Options, typename Scan>
@@ -76,7 +82,7 @@ Runner register_iam(CLI::App& aws) {
   cmd->add_option("--instance-id", args->instance_id,
                   "Only this instance (i-...) and the role of its instance profile")
       ->type_name("ID");
-  add_common_options(*cmd, args->common, false, false);
+  add_export_options(*cmd, args->common, false);
   cmd->footer(
       "Reads: aws ec2 describe-instances; aws iam get-instance-profile, get-role,\n"
       "list-role-policies, get-role-policy, list-attached-role-policies, get-policy,\n"
@@ -122,7 +128,7 @@ Runner register_cloudtrail(CLI::App& aws) {
                   "An address of the instance (repeatable), besides those of describe-instances "
                   "exports among the inputs: its credentials used from any other are flagged")
       ->type_name("IP");
-  add_common_options(*cmd, args->common, true, false);
+  add_export_options(*cmd, args->common, true);
   cmd->footer(
       "Reads: CloudTrail log files ({\"Records\": [...]}, plain or .json.gz), aws cloudtrail\n"
       "lookup-events output, files of one event per line.\n\n"
@@ -180,7 +186,7 @@ Runner register_flowlogs(CLI::App& aws) {
   cmd->add_option("--top", args->top,
                   "At most N peer findings, most severe and largest first; default 500")
       ->type_name("N");
-  add_common_options(*cmd, args->common, false, false);
+  add_export_options(*cmd, args->common, false);
   cmd->footer(
       "Reads: VPC flow log records, the version-2 default format or a custom format with its\n"
       "header line, plain or .gz.\n\n"

@@ -60,11 +60,25 @@ ExportKind classify_json_object(std::string_view text, std::size_t pos) {
   const std::string key = first_key(text, pos);
   static constexpr std::array<std::string_view, 4> kCloudTrail = {"Records", "Events",
                                                                   "eventVersion", "eventTime"};
-  static constexpr std::array<std::string_view, 16> kIam = {
-      "Reservations",    "InstanceProfile", "PolicyNames", "AttachedPolicies", "RoleName",
-      "PolicyVersion",   "Policy",          "Role",        "UserDetailList",   "RoleDetailList",
-      "GroupDetailList", "Policies",        "Version",     "Statement",        "Id",
-      "PolicyDocument"};
+  static constexpr std::array<std::string_view, 19> kIam = {"Reservations",
+                                                            "InstanceProfile",
+                                                            "PolicyNames",
+                                                            "AttachedPolicies",
+                                                            "RoleName",
+                                                            "PolicyVersion",
+                                                            "Policy",
+                                                            "Role",
+                                                            "UserDetailList",
+                                                            "RoleDetailList",
+                                                            "GroupDetailList",
+                                                            "Policies",
+                                                            "Version",
+                                                            "Statement",
+                                                            "Id",
+                                                            "PolicyDocument",
+                                                            "InstanceProfiles",
+                                                            "IamInstanceProfileAssociations",
+                                                            "Roles"};
   if (std::find(kCloudTrail.begin(), kCloudTrail.end(), key) != kCloudTrail.end())
     return ExportKind::cloudtrail;
   if (key == "awsAccountId" && text.find("\"digestStartTime\"") != std::string_view::npos)
