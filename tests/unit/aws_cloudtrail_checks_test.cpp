@@ -159,7 +159,7 @@ TEST_CASE("cloudtrail checks: instance role credentials used from another addres
   sqltriage::aws::Sessions sessions;
   for (const auto& ip : {"10.0.1.15", "10.0.1.15", "198.51.100.23", "AWS Internal", "198.51.100.23",
                          "198.51.100.23"})
-    sessions.add(instance_event(ip, instance));
+    sessions.add(instance_event(ip, instance), "trail.json");
   REQUIRE(sessions.all().size() == 1);
   const auto& s = sessions.all().begin()->second;
   CHECK(s.calls == 6);

@@ -151,10 +151,13 @@ TEST_CASE("cloudtrail scan: filters agree with jq selects over every layout", "[
     layouts[e["data"]["layout"].get<std::string>()] += e["data"]["events"].get<std::uint64_t>();
   CHECK(layouts == std::map<std::string, std::uint64_t>{
                        {"records", 500}, {"lookup-events", 60}, {"event-lines", 90}});
-  // notes.txt is not an export: one open_failed error naming it.
-  REQUIRE(everything.out.errors.size() == 1);
+  // notes.txt is not an export: one open_failed error naming it; the second instance is in no
+  // describe-instances export: one missing error saying its addresses are unknown.
+  REQUIRE(everything.out.errors.size() == 2);
   CHECK(everything.out.errors[0].code == "open_failed");
   CHECK(everything.out.errors[0].artifact.path.find("notes.txt") != std::string::npos);
+  CHECK(everything.out.errors[1].code == "missing");
+  CHECK(everything.out.errors[1].message.find("i-0fedcba9876543210") != std::string::npos);
   CHECK(!everything.outcome.nothing_readable);
   CHECK(everything.out.stats.records == 650);
 
@@ -201,18 +204,64 @@ TEST_CASE("cloudtrail scan: instance sessions and credentials used elsewhere", "
   auto s = scan(opt);
   const auto uses = s.out.of("aws.credential_use");
   REQUIRE(uses.size() == 2);
-  // jq: calls per source address of each instance session.
+  // jq: calls per source address of each instance session (addresses: IPv4 dotted digits or
+  // IPv6 with ':'), and per other sourceIPAddress value (service names) apart; the summary
+  // counts the addresses only.
   for (const auto& use : uses) {
     const std::string id = use["data"]["cloud"]["instance"]["id"].get<std::string>();
-    auto r = run("jq -s -c " +
-                 shell_quote("map(select(.userIdentity.arn | endswith(\"/" + id +
-                             "\"))) | group_by(.sourceIPAddress) | map({(.[0].sourceIPAddress): "
-                             "length}) | add") +
-                 " " + shell_quote(all.string()));
-    REQUIRE(r.exit_code == 0);
-    const auto expected = nlohmann::json::parse(r.out);
-    CHECK(nlohmann::json(use["data"]["aws"]["cloudtrail"]["source_addresses"]) == expected);
+    for (const bool addresses : {true, false}) {
+      auto r = run("jq -s -c " +
+                   shell_quote("map(select((.userIdentity.arn | endswith(\"/" + id +
+                               "\")) and ((.sourceIPAddress | test(\"^[0-9.]+$|:\")) == " +
+                               (addresses ? "true" : "false") +
+                               "))) | group_by(.sourceIPAddress) | "
+                               "map({(.[0].sourceIPAddress): length}) | add // {}") +
+                   " " + shell_quote(all.string()));
+      REQUIRE(r.exit_code == 0);
+      const auto expected = nlohmann::json::parse(r.out);
+      const auto& ct = use["data"]["aws"]["cloudtrail"];
+      const char* key = addresses ? "source_addresses" : "source_names";
+      CHECK(nlohmann::json(ct.contains(key) ? ct[key] : OJson::object()) == expected);
+      if (addresses)
+        CHECK(use["summary"].get<std::string>().find(" from " + std::to_string(expected.size()) +
+                                                     " addresses") != std::string::npos);
+    }
+    // artifact: the file and offset of the session's first call (jq: its earliest eventTime).
+    auto first = run("jq -s -r " +
+                     shell_quote("map(select(.userIdentity.arn | endswith(\"/" + id +
+                                 "\"))) | min_by(.eventTime) | .eventTime") +
+                     " " + shell_quote(all.string()));
+    REQUIRE(first.exit_code == 0);
+    const std::string path = use["artifact"]["path"].get<std::string>();
+    REQUIRE(fs::exists(path));
+    // In a subshell: run() redirects the last command's stdin from /dev/null.
+    auto at =
+        run(std::string("(") + (path.ends_with(".gz") ? "zcat " : "cat ") + shell_quote(path) +
+            " | tail -c +" + std::to_string(use["artifact"]["offset"].get<std::uint64_t>() + 1) +
+            " | head -c 20000 | /usr/bin/python3 -c " +
+            shell_quote("import json,sys; r=json.JSONDecoder().raw_decode(sys.stdin.read()"
+                        ")[0]; print(r['eventTime'], r['userIdentity']['arn'])") +
+            ")");
+    INFO(at.err);
+    REQUIRE(at.exit_code == 0);
+    CHECK(at.out.substr(0, at.out.find(' ')) + "\n" == first.out);
+    CHECK(at.out.find("/" + id) != std::string::npos);
+    CHECK(use["data"]["aws"]["cloudtrail"]["role_arn"].get<std::string>().find(":role/") !=
+          std::string::npos);
   }
+  // The undescribed instance's session says its addresses are unknown, and one "missing"
+  // error names it.
+  std::size_t missing = 0;
+  for (const auto& e : s.out.errors)
+    if (e.code == "missing") {
+      ++missing;
+      CHECK(e.message.find(kOther) != std::string::npos);
+      CHECK(e.message.find(kInstance) == std::string::npos);
+    }
+  CHECK(missing == 1);
+  for (const auto& use : uses)
+    CHECK((use["summary"].get<std::string>().find("own addresses are unknown") !=
+           std::string::npos) == (use["data"]["cloud"]["instance"]["id"] == kOther));
   // The described instance's addresses come from describe-instances; its credentials were
   // used from others, so its session is raised; the other instance is not described.
   for (const auto& use : uses) {

@@ -1,9 +1,11 @@
 // read_cloudtrail: the three layouts of CloudTrail files, streamed record by record
 // (json_splitter.hpp finds the records, cloudtrail_record.hpp reads each).
 #include <array>
+#include <optional>
 #include <string_view>
 
 #include "artifacts/aws/cloudtrail_record.hpp"
+#include "artifacts/aws/cloudtrail_utf8.hpp"
 #include "artifacts/aws/json_splitter.hpp"
 #include "core/byte_stream.hpp"
 #include "sqltriage/aws_cloudtrail.hpp"
@@ -88,20 +90,25 @@ class Reader {
     ++index_;
   }
 
-  void cut(const std::string& where) {
+  /// The file ends inside the JSON: `where` in words; `started` is the offset of the unfinished
+  /// record (or value), else the end of the file.
+  void cut(const std::string& where, std::optional<std::uint64_t> started = std::nullopt) {
     if (cut_) return;
     cut_ = true;
     cut_where_ = where;
-    cut_offset_ = split_->offset();
+    cut_offset_ = started.value_or(split_->offset());
+    if (started)
+      cut_where_ += " that starts at offset " + std::to_string(*started) +
+                    " (the file ends at offset " + std::to_string(split_->offset()) + ")";
   }
 
   void finish() {
     if (auto t = stream_->truncation()) {
       summary_.truncated = true;
-      on_error_(make_error(
-          display_, "truncated",
-          *t + "; " + std::to_string(summary_.events) + " events before the cut were read",
-          cut_offset_));
+      on_error_(make_error(display_, "truncated",
+                           *t + (cut_ ? "; the text ends " + cut_where_ : std::string()) + "; " +
+                               std::to_string(summary_.events) + " events before the cut were read",
+                           cut_ ? cut_offset_ : split_->offset()));
     } else if (cut_) {
       summary_.truncated = true;
       on_error_(make_error(display_, "truncated",
@@ -111,10 +118,16 @@ class Reader {
     }
   }
 
+  /// Parses text_ into event_; "" or why not.
+  std::string parse(bool lookup) {
+    return lookup ? record::parse_lookup_event(parser_, text_, scratch_, event_)
+                  : record::parse_record(parser_, text_, event_);
+  }
+
   /// One record's text: parsed and handed out, or reported.
   void handle(std::uint64_t offset, json::ValueEnd end, bool lookup) {
     using json::ValueEnd;
-    if (end == ValueEnd::eof) return cut("inside a record");
+    if (end == ValueEnd::eof) return cut("inside a record", offset);
     if (end == ValueEnd::overlong)
       return bad(offset, "longer than " + std::to_string(kMaxRecordBytes >> 20) + " MiB");
     if (end == ValueEnd::line_end) return bad(offset, "the line ends inside the record");
@@ -122,8 +135,24 @@ class Reader {
     event_ = CloudTrailEvent{};
     event_.offset = offset;
     event_.index = index_;
-    const std::string why = lookup ? record::parse_lookup_event(parser_, text_, scratch_, event_)
-                                   : record::parse_record(parser_, text_, event_);
+    std::string why = parse(lookup);
+    if (why.ends_with(simdjson::error_message(simdjson::UTF8_ERROR))) {
+      // Keep the record: its bytes that are not UTF-8 are carried through (cloudtrail_utf8.hpp).
+      const std::size_t invalid = utf8::map_invalid(text_);
+      event_ = CloudTrailEvent{};
+      event_.offset = offset;
+      event_.index = index_;
+      if (invalid > 0) why = parse(lookup);
+      if (why.empty()) {
+        utf8::unmap(event_);
+        on_error_(make_error(display_, "record",
+                             "record " + std::to_string(index_) + " holds " +
+                                 std::to_string(invalid) +
+                                 " byte(s) that are not valid UTF-8; read with those bytes "
+                                 "kept as they are (written as U+EF00 + byte in the output)",
+                             offset));
+      }
+    }
     if (!why.empty()) return bad(offset, why);
     ++index_;
     ++summary_.events;
@@ -140,7 +169,7 @@ class Reader {
     for (;;) {
       int c = sp.peek();
       if (c < 0) return;
-      if (c != '{') return damaged_structure();
+      if (c != '{') return damaged_structure("'{'");
       sp.advance();
       for (;;) {
         c = sp.peek();
@@ -153,19 +182,24 @@ class Reader {
           sp.advance();
           continue;
         }
-        if (c != '"') return damaged_structure();
+        if (c != '"') return damaged_structure("a key, ',' or '}'");
         if (!sp.read_string(key)) return cut("inside a key");
         c = sp.peek();
         if (c < 0) return cut("after a key");
-        if (c != ':') return damaged_structure();
+        if (c != ':') return damaged_structure("':'");
         sp.advance();
         c = sp.peek();
         if (c < 0) return cut("after a key");
+        if (c == ',' || c == '}' || c == ']' || c == ':') return damaged_structure("a value");
         if (key != wanted || c != '[') {
-          if (key == wanted)
+          if (key == wanted) {
+            ++summary_.bad_records;  // the file's records cannot be read: damage, not emptiness
             on_error_(
                 make_error(display_, "record", wanted + " is not an array; skipped", sp.offset()));
-          if (sp.skip() == json::ValueEnd::eof) return cut("inside the value of \"" + key + "\"");
+          }
+          const auto value_offset = sp.offset();
+          if (sp.skip() == json::ValueEnd::eof)
+            return cut("inside the value of \"" + key + "\"", value_offset);
           continue;
         }
         sp.advance();
@@ -190,6 +224,11 @@ class Reader {
       if (c == ',') {
         sp.advance();
         continue;
+      }
+      if (c == '}' || c == ':') {  // the array's structure is damaged: nothing after is sure
+        damaged_structure("a record, ',' or ']' in the " +
+                          std::string(lookup ? "Events" : "Records") + " array");
+        return false;
       }
       const auto offset = sp.offset();
       const auto end = sp.capture(text_, kMaxRecordBytes);
@@ -218,10 +257,17 @@ class Reader {
     }
   }
 
-  void damaged_structure() {
+  /// The file's structure (outside the records) is damaged: reported once, and the rest of
+  /// the file is not read (counted as a damaged record, so that a file damaged before any
+  /// record counts as unreadable).
+  void damaged_structure(const std::string& expected) {
+    const int c = split_->peek();
+    std::string found = c < 0 ? std::string("the end") : std::string(1, static_cast<char>(c));
+    if (c >= 0 && (c < 0x20 || c >= 0x7F)) found = "byte " + std::to_string(c);
     on_error_(make_error(display_, "record",
-                         "the JSON structure is damaged here (expected a key, ':' or '{'); the "
-                         "rest of the file is not read",
+                         "the JSON structure is damaged here (expected " + expected + ", found " +
+                             (c < 0 ? found : "'" + found + "'") +
+                             "); the rest of the file is not read",
                          split_->offset()));
     ++summary_.bad_records;
   }

@@ -183,8 +183,11 @@ od::object open_object(od::parser& parser, std::string& text, od::document& doc)
 }  // namespace
 
 void pad(std::string& text) {
-  if (text.capacity() < text.size() + simdjson::SIMDJSON_PADDING)
-    text.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+  // The padding bytes are written (not only reserved): simdjson reads into them, and reading
+  // bytes never written is undefined (valgrind: "depends on uninitialised value(s)").
+  const std::size_t size = text.size();
+  text.append(simdjson::SIMDJSON_PADDING, ' ');
+  text.resize(size);
 }
 
 std::string parse_record(od::parser& parser, std::string& text, CloudTrailEvent& out) {

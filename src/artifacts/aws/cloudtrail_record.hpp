@@ -35,7 +35,8 @@ std::string parse_record(simdjson::ondemand::parser& parser, std::string& text,
 std::string parse_lookup_event(simdjson::ondemand::parser& parser, std::string& text,
                                std::string& scratch, CloudTrailEvent& out);
 
-/// Makes `text`'s capacity large enough for simdjson (size + padding).
+/// Makes `text`'s capacity large enough for simdjson (size + padding), the padding bytes
+/// written (spaces) so that simdjson never reads uninitialised memory.
 void pad(std::string& text);
 
 }  // namespace sqltriage::aws::record

@@ -111,6 +111,12 @@ ValueEnd Splitter::capture(std::string& out, std::size_t max, bool newline_ends_
   bool in_string = false;
   bool escaped = false;
   std::size_t depth = 0;
+  if (first == ',' || first == ']' || first == '}' || first == ':') {
+    // Not a value but a stray delimiter: taken as a one-byte value so that every call
+    // consumes at least one byte (the caller reports it; a loop over values always ends).
+    ++pos_;
+    return done(ValueEnd::ok);
+  }
   if (first != '{' && first != '[' && first != '"') {  // a scalar: up to a delimiter
     for (;;) {
       if (pos_ == end_ && !more()) return done(ValueEnd::ok);

@@ -43,7 +43,8 @@ class Splitter {
   /// Copies the value at the current position (an object, array, string or scalar) into
   /// `out` (replaced), up to `max` bytes; a longer value is read to its end and dropped.
   /// With `newline_ends_value`, a raw LF inside the value ends it as damaged (line_end) and
-  /// the position is after the LF.
+  /// the position is after the LF. Always consumes at least one byte when the stream has
+  /// one: a stray ',' ']' '}' or ':' where a value should start is returned as that one byte.
   ValueEnd capture(std::string& out, std::size_t max, bool newline_ends_value = false);
 
   /// Reads past the value at the current position without keeping it.

@@ -38,6 +38,42 @@ std::string who(const UserIdentity& id) {
   return id.type.empty() ? std::string("an unknown identity") : id.type;
 }
 
+/// Longest name list put in a summary, in bytes (cut at a UTF-8 boundary, "..." appended).
+constexpr std::size_t kMaxReadNames = 200;
+
+/// What a secret or parameter read names, from requestParameters: " (secretId: x)",
+/// " (name: x)", " (names: a, b)"; "" for other calls or when requestParameters does not say
+/// (absent, cut at 4 KiB, not JSON).
+std::string what_was_read(const CloudTrailEvent& ev) {
+  const char* key = nullptr;
+  if (ev.event_source == "secretsmanager.amazonaws.com" && ev.event_name == "GetSecretValue")
+    key = "secretId";
+  else if (ev.event_source == "ssm.amazonaws.com" && ev.event_name == "GetParameter")
+    key = "name";
+  else if (ev.event_source == "ssm.amazonaws.com" && ev.event_name == "GetParameters")
+    key = "names";
+  if (!key || ev.request_parameters.empty()) return {};
+  const auto params = ordered_json::parse(ev.request_parameters, nullptr, false);
+  if (params.is_discarded() || !params.is_object() || !params.contains(key)) return {};
+  const auto& v = params[key];
+  std::string names;
+  if (v.is_string()) {
+    names = v.get<std::string>();
+  } else if (v.is_array()) {
+    for (const auto& n : v)
+      if (n.is_string()) names += (names.empty() ? "" : ", ") + n.get<std::string>();
+  }
+  if (names.empty()) return {};
+  if (names.size() > kMaxReadNames) {
+    names.resize(kMaxReadNames);
+    while (!names.empty() && (static_cast<unsigned char>(names.back()) & 0xC0) == 0x80)
+      names.pop_back();
+    if (!names.empty() && (static_cast<unsigned char>(names.back()) & 0x80)) names.pop_back();
+    names += "...";
+  }
+  return " (" + std::string(key) + ": " + names + ")";
+}
+
 }  // namespace
 
 std::string instance_of(const UserIdentity& identity) {
@@ -104,11 +140,11 @@ Finding api_call_finding(const CloudTrailEvent& ev, const std::string& display) 
   if (ev.read_only) ct["read_only"] = *ev.read_only;
   f.data["aws"]["cloudtrail"] = std::move(ct);
 
-  f.summary = (ev.event_name.empty() ? std::string("(no eventName)") : ev.event_name) + " on " +
-              (ev.event_source.empty() ? std::string("(no eventSource)") : ev.event_source) +
-              " by " + who(ev.identity) +
-              (ev.source_ip.empty() ? std::string() : " from " + ev.source_ip) +
-              (ev.error_code.empty() ? std::string() : ", failed: " + ev.error_code);
+  f.summary =
+      (ev.event_name.empty() ? std::string("(no eventName)") : ev.event_name) + what_was_read(ev) +
+      " on " + (ev.event_source.empty() ? std::string("(no eventSource)") : ev.event_source) +
+      " by " + who(ev.identity) + (ev.source_ip.empty() ? std::string() : " from " + ev.source_ip) +
+      (ev.error_code.empty() ? std::string() : ", failed: " + ev.error_code);
   return f;
 }
 

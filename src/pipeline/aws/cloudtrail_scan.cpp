@@ -38,6 +38,15 @@ using nlohmann::ordered_json;
 constexpr std::size_t kBufferedFindings = 2048;
 /// Damaged records listed one by one per file; the rest are counted in one "limit" error.
 constexpr std::size_t kRecordErrorsPerFile = 100;
+/// Most worker threads started, whatever --threads asks.
+constexpr std::size_t kMaxThreads = 64;
+
+/// Worker threads: min(--threads or the cores, files, kMaxThreads), at least 1.
+unsigned worker_count(unsigned requested, std::size_t files) {
+  const std::size_t want =
+      requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<unsigned>(std::max<std::size_t>(1, std::min({want, files, kMaxThreads})));
+}
 
 bool is_access_key(std::string_view k) {
   if (k.size() < 16 || k.size() > 128) return false;
@@ -100,11 +109,11 @@ class CloudTrailScan {
     for (const auto& e : er.run.early) pipeline::emit_counted(sink_, outcome_, e);
     read_instance_addresses();
 
-    const unsigned threads =
-        opt_.threads != 0 ? opt_.threads : std::max(1u, std::thread::hardware_concurrency());
+    const unsigned threads = worker_count(opt_.threads, files_.size());
     {
       pipeline::OrderedWork<std::size_t, FileResult> work(
-          threads, 2 * threads + 2, [this](const std::size_t& i) { return process(i); },
+          threads, 2 * std::size_t{threads} + 2,
+          [this](const std::size_t& i) { return process(i); },
           [this](FileResult&& r) { consume(std::move(r)); });
       for (std::size_t i = 0; i < files_.size(); ++i) work.submit(i);
       work.finish();
@@ -116,13 +125,33 @@ class CloudTrailScan {
                      std::to_string(sessions_.sessions_dropped()) +
                          " calls of instance role sessions beyond the first " +
                          std::to_string(aws::kMaxSessions) + " were not summarised"));
+    std::vector<std::string> unplaced;  // sessions whose instance has no known address
     for (const auto& [key, s] : sessions_.all()) {
-      Finding f = aws::credential_use_finding(s, addresses_of(s.instance_id));
+      const auto own = addresses_of(s.instance_id);
+      if (own.empty() &&
+          std::find(unplaced.begin(), unplaced.end(), s.instance_id) == unplaced.end())
+        unplaced.push_back(s.instance_id);
+      Finding f = aws::credential_use_finding(s, own);
       checks::apply_aws_cloudtrail_checks(f, check_options(s.instance_id));
       pipeline::emit_counted(sink_, outcome_, f);
     }
+    if (!unplaced.empty()) {
+      std::string list;
+      for (std::size_t i = 0; i < unplaced.size() && i < 20; ++i)
+        list += (i ? ", " : "") + unplaced[i];
+      if (unplaced.size() > 20) list += " and " + std::to_string(unplaced.size() - 20) + " more";
+      pipeline::emit_counted(
+          sink_, outcome_,
+          make_error(opt_.inputs.empty() ? std::string() : opt_.inputs.front().string(), "missing",
+                     "the addresses of instance(s) " + list +
+                         " are unknown, so whether their role credentials were used from "
+                         "elsewhere was not checked: give --instance-ip or add a "
+                         "describe-instances export (aws ec2 describe-instances) to the inputs"));
+    }
+    // Unreadable: no file read, or no record in any file while some damage was met (a file
+    // damaged before its first record, or cut short inside it).
     outcome_.nothing_readable =
-        files_read_ == 0 || (outcome_.stats.records == 0 && bad_records_ > 0);
+        files_read_ == 0 || (outcome_.stats.records == 0 && (bad_records_ > 0 || cut_files_ > 0));
     outcome_.stats.files = files_read_;
     pipeline::finish_run(er.run, sink_, outcome_);
     return outcome_;
@@ -219,7 +248,7 @@ class CloudTrailScan {
     auto on_event = [&](const CloudTrailEvent& ev) {
       if (!keep(ev)) return;
       ++r.matched;
-      r.sessions.add(ev);
+      r.sessions.add(ev, display);
       Finding f = aws::api_call_finding(ev, display);
       const std::string instance = aws::instance_of(ev.identity);
       checks::apply_aws_cloudtrail_checks(
@@ -262,6 +291,7 @@ class CloudTrailScan {
       ++files_read_;
       outcome_.stats.records += s.events;
       bad_records_ += s.bad_records;
+      cut_files_ += s.truncated ? 1 : 0;
       ordered_json details = {{"layout", s.layout},
                               {"events", s.events},
                               {"bad_records", s.bad_records},
@@ -291,6 +321,7 @@ class CloudTrailScan {
   aws::Sessions sessions_;
   std::uint64_t files_read_ = 0;
   std::uint64_t bad_records_ = 0;
+  std::uint64_t cut_files_ = 0;
   std::mutex turn_mutex_;
   std::condition_variable turn_cv_;
   std::size_t turn_ = 0;

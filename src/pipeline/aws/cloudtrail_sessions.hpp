@@ -23,18 +23,29 @@ struct Session {
   std::string instance_id;
   std::string role_arn;
   std::string account_id;
-  std::map<std::string, std::uint64_t> addresses;    ///< sourceIPAddress -> calls
+  /// sourceIPAddress values that are IPv4/IPv6 addresses -> calls
+  std::map<std::string, std::uint64_t> addresses;
+  /// the other sourceIPAddress values (service names such as "AWS Internal", a wrong-typed
+  /// value as written) -> calls
+  std::map<std::string, std::uint64_t> source_names;
   std::map<std::string, std::uint64_t> user_agents;  ///< userAgent -> calls
   std::map<std::string, std::uint64_t> access_keys;  ///< accessKeyId -> calls
   std::uint64_t calls = 0;
   std::uint64_t dropped = 0;  ///< values not kept (over kMaxValues)
+  /// calls whose address was not kept (addresses already held kMaxValues others)
+  std::uint64_t address_calls_not_kept = 0;
   std::optional<Filetime> first, last;
+  /// The file and record offset of the session's first call (earliest eventTime; the first
+  /// read when no call has a time).
+  std::string first_file;
+  std::uint64_t first_offset = 0;
 };
 
 class Sessions {
  public:
-  /// Counts `event` when it was made with an instance role's credentials.
-  void add(const CloudTrailEvent& event);
+  /// Counts `event` (read from the file `display`) when it was made with an instance role's
+  /// credentials.
+  void add(const CloudTrailEvent& event, const std::string& display);
   /// Folds another file's sessions in.
   void merge(Sessions&& other);
   /// Sessions not kept because kMaxSessions was reached (their calls are not counted).
@@ -48,7 +59,8 @@ class Sessions {
 };
 
 /// The aws.credential_use finding of a session; `instance_ips` are the addresses the checks
-/// compare with (listed in data so the reader sees what was known).
+/// compare with (listed in data so the reader sees what was known; when empty, the summary
+/// says the theft check could not run).
 Finding credential_use_finding(const Session& session,
                                const std::vector<std::string>& instance_ips);
 
