@@ -61,7 +61,8 @@ struct AwsCloudTrailScanOptions {
   /// credentials from any other address (not an AWS service name) is raised as credential
   /// theft (T1552.005).
   std::vector<std::string> instance_ips;
-  /// --threads: files are read on this many threads (0 = cores); output keeps file order.
+  /// --threads: files are read on this many threads (0 = cores), capped at the number of
+  /// files and at 64 (at least 1); output keeps file order.
   unsigned threads = 0;
 };
 
@@ -98,6 +99,10 @@ struct AwsFlowLogsScanOptions {
   /// --top N: at most N aws.flow_peer findings, the most severe and largest first; a "limit"
   /// error says how many more there were.
   std::size_t top = 500;
+  /// --vpc-cidr: the VPC's address blocks (IPv4 or IPv6 CIDR, or one address). Peers inside
+  /// that classify_ip calls public are "vpc" peers, checked like private ones; IPv6 peers in
+  /// the same /56 as host_ip (a VPC's IPv6 block) are "vpc" without it.
+  std::vector<std::string> vpc_cidrs;
 };
 
 /// Streams every flow-log file of the inputs and folds the records that involve host_ip into
@@ -106,9 +111,11 @@ struct AwsFlowLogsScanOptions {
 /// aws.export per file, then aws.flow_peer findings: every conversation with another private
 /// address, public peers the host sent at least egress_bytes to, and REJECTed conversations,
 /// raised by the flow checks (lateral-movement ports 22, 3389, 445, 135, 5985, 5986, 1433;
-/// peers first seen after the pivot; egress volume; rejects). Conversations are held in memory
-/// up to 250,000 (a "limit" error beyond). Throws std::invalid_argument (usage error) when
-/// host_ip is not an IPv4 or IPv6 address.
+/// peers first seen after the pivot; egress volume; rejects). Conversations that can raise a
+/// check are held up to 250,000, inbound conversations from public peers up to another
+/// 250,000 and then folded into per-(port, protocol) aggregates ("limit" errors say what was
+/// not held). Throws std::invalid_argument (usage error) when host_ip is not an IPv4 or IPv6
+/// address or a vpc_cidrs entry is not an address or CIDR block.
 ScanOutcome scan_aws_flowlogs(const AwsFlowLogsScanOptions& options, const std::string& command,
                               FindingSink& sink);
 

@@ -67,14 +67,16 @@ void apply_aws_flow_checks(Finding& f, const AwsFlowCheckOptions& options) {
   const std::string peer = text(*flow, "peer_ip");
   const std::string peer_class = text(*flow, "peer_class");
   const bool outbound = text(*flow, "opened_by") == "host";
-  const bool is_private = peer_class == "private";
+  // "vpc": a --vpc-cidr address, or an IPv6 one in the host's /56, checked like a private one.
+  const bool is_private = peer_class == "private" || peer_class == "vpc";
   const std::uint64_t port = count(*flow, "service_port");
   const std::uint64_t accepted = count(*flow, "accepted");
   const std::uint64_t rejected = count(*flow, "rejected");
   const std::uint64_t sent = count(*flow, "bytes_host_to_peer");
   const auto lateral = lateral_port(port);
   const bool is_lateral = *lateral.technique != '\0';
-  const std::string where = peer + ":" + std::to_string(port);
+  const std::string where =
+      (peer.find(':') != std::string::npos ? "[" + peer + "]" : peer) + ":" + std::to_string(port);
 
   bool lateral_hit = false;
   if (is_private && is_lateral && outbound) {
@@ -82,17 +84,15 @@ void apply_aws_flow_checks(Finding& f, const AwsFlowCheckOptions& options) {
     f.add_check({"lateral_movement_port",
                  accepted > 0 ? Severity::high : Severity::medium,
                  {lateral.technique},
-                 "the host opened " + std::string(lateral.service) +
-                     " connections to the private "
-                     "address " +
-                     where + " (" + std::to_string(accepted) + " accepted, " +
-                     std::to_string(rejected) + " rejected flows)"});
+                 "the host opened " + std::string(lateral.service) + " connections to the " +
+                     peer_class + " address " + where + " (" + std::to_string(accepted) +
+                     " accepted, " + std::to_string(rejected) + " rejected flows)"});
   } else if (is_private && is_lateral && accepted > 0) {
     lateral_hit = true;
     f.add_check({"inbound_lateral_port",
                  Severity::medium,
                  {lateral.technique},
-                 "the private address " + peer + " reached the host's " +
+                 "the " + peer_class + " address " + peer + " reached the host's " +
                      std::string(lateral.service) + " port " + std::to_string(port) + " (" +
                      std::to_string(accepted) + " accepted flows)"});
   }
@@ -100,11 +100,12 @@ void apply_aws_flow_checks(Finding& f, const AwsFlowCheckOptions& options) {
     f.add_check({"private_peer",
                  outbound ? Severity::low : Severity::info,
                  {},
-                 outbound ? "the host opened a conversation to the private address " + where
-                          : "the private address " + peer +
-                                " opened a conversation to the host's "
-                                "port " +
-                                std::to_string(port)});
+                 outbound
+                     ? "the host opened a conversation to the " + peer_class + " address " + where
+                     : "the " + peer_class + " address " + peer +
+                           " opened a conversation to the host's "
+                           "port " +
+                           std::to_string(port)});
 
   // Inbound public peers are left out: scanners of the internet are new every day.
   if (options.pivot && (is_private || outbound)) {
@@ -135,8 +136,8 @@ void apply_aws_flow_checks(Finding& f, const AwsFlowCheckOptions& options) {
       f.add_check({"rejected",
                    Severity::low,
                    {kNetworkScan},
-                   std::to_string(rejected) + " flows from the host to the private address " +
-                       where + " were rejected"});
+                   std::to_string(rejected) + " flows from the host to the " + peer_class +
+                       " address " + where + " were rejected"});
       const auto peers = count(*flow, "host_rejected_private_peers");
       if (peers >= kScanPeers)
         f.add_check({"private_scan",

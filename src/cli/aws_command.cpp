@@ -163,6 +163,7 @@ struct FlowLogsArgs {
 
 Runner register_flowlogs(CLI::App& aws) {
   auto args = std::make_shared<FlowLogsArgs>();
+  auto vpc_cidrs = std::make_shared<std::vector<std::string>>();
   auto* cmd = aws.add_subcommand(
       "flowlogs",
       "VPC flow logs of the host: private peers on lateral-movement ports, peers new after the "
@@ -186,6 +187,11 @@ Runner register_flowlogs(CLI::App& aws) {
   cmd->add_option("--top", args->top,
                   "At most N peer findings, most severe and largest first; default 500")
       ->type_name("N");
+  cmd->add_option("--vpc-cidr", *vpc_cidrs,
+                  "The VPC's address block (IPv4 or IPv6; repeatable): peers inside are internal "
+                  "('vpc'), checked like private ones. IPv6 peers in the host's /56 are so "
+                  "without it")
+      ->type_name("CIDR");
   add_export_options(*cmd, args->common, false);
   cmd->footer(
       "Reads: VPC flow log records, the version-2 default format or a custom format with its\n"
@@ -193,10 +199,11 @@ Runner register_flowlogs(CLI::App& aws) {
       "Examples:\n"
       "  sqltriage aws flowlogs ./vpc-flow-logs/ --host-ip 10.0.1.15 --pivot 2023-02-20T14:03:11Z\n"
       "  sqltriage aws flowlogs eni-0a1b.log.gz --host-ip 10.0.1.15 --egress-bytes 100M");
-  return [args]() {
+  return [args, vpc_cidrs]() {
     AwsFlowLogsScanOptions opt;
     opt.inputs = paths_of(args->inputs, "VPC flow log files");
     opt.host_ip = args->host_ip;
+    opt.vpc_cidrs = *vpc_cidrs;
     opt.pivot = time_option(args->common.pivot, "--pivot");
     opt.since = time_option(args->common.since, "--since");
     opt.until = time_option(args->common.until, "--until");

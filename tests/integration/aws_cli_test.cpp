@@ -85,8 +85,7 @@ TEST_CASE("aws subcommands each read their own kind from one folder of mixed exp
   CHECK(count_type(flows, "aws.export") == 1);
   CHECK(count_type(flows, "aws.flow_peer") >= 1);
 
-  // The note is reported by each of them; the other kinds' files by none (iam's own file may
-  // have gaps: its role's listings were not exported).
+  // The note is reported by each of them; the other kinds' files by none.
   const std::string note = (root / "notes.txt").string();
   const std::string policy = (root / "iam" / "get-role-policy.json").string();
   for (const Json* doc : {&iam, &trail, &flows}) {
@@ -97,7 +96,11 @@ TEST_CASE("aws subcommands each read their own kind from one folder of mixed exp
         ++notes;
         CHECK(e["code"] == "open_failed");
       } else {
-        CHECK((doc == &iam && path == policy));
+        // iam: the role's listings were not exported; cloudtrail: no describe-instances, so
+        // the instance's own addresses are unknown.
+        CHECK(((doc == &iam && path == policy) ||
+               (doc == &trail && e["code"] == "missing" &&
+                e["message"].get<std::string>().find("i-01a840fe4d183f01b") != std::string::npos)));
       }
     }
     CHECK(notes == 1);

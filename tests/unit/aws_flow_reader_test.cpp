@@ -119,7 +119,9 @@ TEST_CASE("aws flowlogs: the service port and who opened the conversation", "[aw
 }
 
 TEST_CASE("aws flowlogs: the conversation limit counts what it cannot keep", "[aws-flowlogs]") {
-  pa::ConversationTable table("10.0.1.15", std::nullopt, std::nullopt, 3);
+  pa::TableLimits lim;
+  lim.checked = 3;
+  pa::ConversationTable table("10.0.1.15", std::nullopt, std::nullopt, {}, lim);
   FlowRecord r;
   r.srcaddr = "10.0.1.15";
   r.srcport = 50000;

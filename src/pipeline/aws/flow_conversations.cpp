@@ -47,8 +47,9 @@ std::size_t ConversationTable::KeyHash::operator()(const Key& k) const noexcept 
 }
 
 ConversationTable::ConversationTable(const std::string& host_ip, std::optional<Filetime> since,
-                                     std::optional<Filetime> until, std::size_t max)
-    : since_(since), until_(until), max_(max) {
+                                     std::optional<Filetime> until,
+                                     const std::vector<std::string>& vpc_cidrs, TableLimits limits)
+    : since_(since), until_(until), classifier_(host_ip, vpc_cidrs), limits_(limits) {
   const auto canonical = sqltriage::aws::flowlogs::canonical_address(host_ip);
   if (!canonical) throw std::invalid_argument("--host-ip: '" + host_ip + "' is not an IP address");
   host_ = *canonical;
@@ -72,19 +73,65 @@ std::uint32_t ConversationTable::intern(const std::string& text) {
   return id;
 }
 
-void ConversationTable::note_peer(const std::string& peer, const std::optional<Filetime>& start) {
-  auto it = peers_.find(peer);
-  if (it == peers_.end()) {
-    if (peers_.size() >= max_) return;
-    peers_.emplace(peer, start);
+void ConversationTable::note_peer(const std::string& peer, const std::optional<Filetime>& start,
+                                  bool checked) {
+  const auto earlier = [&](std::optional<Filetime>& seen) {
+    if (start && (!seen || *start < *seen)) seen = start;
+  };
+  if (const auto it = checked_peers_.find(peer); it != checked_peers_.end()) {
+    earlier(it->second);
     return;
   }
-  if (start && (!it->second || *start < *it->second)) it->second = start;
+  const auto pub = public_peers_.find(peer);
+  if (checked && checked_peers_.size() < limits_.checked) {
+    // A peer that can raise a check moves to its own table, with what was seen of it before.
+    std::optional<Filetime> seen = start;
+    if (pub != public_peers_.end()) {
+      if (pub->second && (!seen || *pub->second < *seen)) seen = pub->second;
+      public_peers_.erase(pub);
+    }
+    checked_peers_.emplace(peer, seen);
+    return;
+  }
+  if (pub != public_peers_.end()) {
+    earlier(pub->second);
+    return;
+  }
+  if (checked) {
+    ++untracked_checked_peers_;
+  } else if (public_peers_.size() < limits_.inbound_public) {
+    public_peers_.emplace(peer, start);
+  } else {
+    ++untracked_public_peers_;
+  }
 }
 
 std::optional<Filetime> ConversationTable::peer_first_seen(const std::string& peer) const {
-  const auto it = peers_.find(peer);
-  return it == peers_.end() ? std::nullopt : it->second;
+  if (const auto it = checked_peers_.find(peer); it != checked_peers_.end()) return it->second;
+  const auto it = public_peers_.find(peer);
+  return it == public_peers_.end() ? std::nullopt : it->second;
+}
+
+Folded ConversationTable::aggregate(const sqltriage::aws::FlowRecord& r, const Key& key,
+                                    bool host_is_source) {
+  const std::uint64_t id = (std::uint64_t{key.port} << 32) | key.protocol;
+  auto it = aggregate_index_.find(id);
+  if (it == aggregate_index_.end()) {
+    if (aggregates_.size() >= limits_.aggregates) {
+      ++unaggregated_;
+      return Folded::untracked;
+    }
+    Aggregate a;
+    a.service_port = key.port;
+    a.protocol = key.protocol;
+    it = aggregate_index_.emplace(id, aggregates_.size()).first;
+    aggregates_.push_back(a);
+  }
+  Aggregate& a = aggregates_[it->second];
+  ++a.records;
+  add_saturating(host_is_source ? a.bytes_host_to_peer : a.bytes_peer_to_host, r.bytes.value_or(0));
+  ++aggregated_;
+  return Folded::aggregated;
 }
 
 Folded ConversationTable::add(const sqltriage::aws::FlowRecord& r, std::size_t file) {
@@ -104,12 +151,6 @@ Folded ConversationTable::add(const sqltriage::aws::FlowRecord& r, std::size_t f
     return Folded::not_host;
   }
   if (peer->empty()) return Folded::not_host;  // the other side is '-'
-  note_peer(*peer, r.start);
-  if (since_ || until_) {
-    if (!r.start || !r.end) return Folded::outside_window;
-    if ((until_ && *r.start > *until_) || (since_ && *r.end < *since_))
-      return Folded::outside_window;
-  }
 
   const auto sp = service_port(r.srcport.value_or(0), r.dstport.value_or(0));
   Opener opener = Opener::same_port;
@@ -117,12 +158,29 @@ Folded ConversationTable::add(const sqltriage::aws::FlowRecord& r, std::size_t f
     const bool host_serves = (sp.server == Server::source) == host_is_source;
     opener = host_serves ? Opener::peer : Opener::host;
   }
+  // Whether the record can raise a check (else: inbound, accepted, public peer, no lateral
+  // port — internet traffic to the host's services).
+  const bool checked = opener != Opener::peer || r.action == "REJECT" || is_lateral_port(sp.port) ||
+                       classifier_.classify(*peer) != "public";
+  note_peer(*peer, r.start, checked);
+  if (since_ || until_) {
+    if (!r.start || !r.end) return Folded::outside_window;
+    if ((until_ && *r.start > *until_) || (since_ && *r.end < *since_))
+      return Folded::outside_window;
+  }
+
   Key key{*peer, sp.port, r.protocol.value_or(0), opener};
   auto it = index_.find(key);
   if (it == index_.end()) {
-    if (conversations_.size() >= max_) {
-      ++untracked_;
-      return Folded::untracked;
+    if (checked) {
+      if (checked_count_ >= limits_.checked) {
+        ++untracked_;
+        return Folded::untracked;
+      }
+      ++checked_count_;
+    } else {
+      if (public_count_ >= limits_.inbound_public) return aggregate(r, key, host_is_source);
+      ++public_count_;
     }
     Conversation c;
     c.peer = *peer;
@@ -139,8 +197,12 @@ Folded ConversationTable::add(const sqltriage::aws::FlowRecord& r, std::size_t f
   }
   Conversation& c = conversations_[it->second];
   ++c.flows;
-  (host_is_source ? c.packets_host_to_peer : c.packets_peer_to_host) += r.packets.value_or(0);
-  (host_is_source ? c.bytes_host_to_peer : c.bytes_peer_to_host) += r.bytes.value_or(0);
+  if (add_saturating(host_is_source ? c.packets_host_to_peer : c.packets_peer_to_host,
+                     r.packets.value_or(0)))
+    c.packets_saturated = true;
+  if (add_saturating(host_is_source ? c.bytes_host_to_peer : c.bytes_peer_to_host,
+                     r.bytes.value_or(0)))
+    c.bytes_saturated = true;
   if (r.action == "ACCEPT") ++c.accepted;
   if (r.action == "REJECT") ++c.rejected;
   widen(c.first_seen, c.last_seen, r.start, r.end);

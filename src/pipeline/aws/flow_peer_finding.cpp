@@ -18,6 +18,12 @@ ordered_json endpoint(const std::string& ip, const std::optional<std::uint32_t>&
   return out;
 }
 
+/// "ip:port", "[ip]:port" for IPv6 (RFC 3986 host syntax).
+std::string host_port(const std::string& ip, std::uint32_t port) {
+  const bool v6 = ip.find(':') != std::string::npos;
+  return (v6 ? "[" + ip + "]" : ip) + ":" + std::to_string(port);
+}
+
 }  // namespace
 
 std::string transport_name(std::uint32_t protocol) {
@@ -36,7 +42,7 @@ std::string transport_name(std::uint32_t protocol) {
 }
 
 bool reported(const Conversation& c, const std::string& peer_class, const FlowPeerContext& ctx) {
-  if (peer_class == "private" || c.rejected > 0) return true;
+  if (PeerClassifier::internal(peer_class) || c.rejected > 0) return true;
   if (peer_class == "public" && c.bytes_host_to_peer >= ctx.egress_bytes) return true;
   if (ctx.pivot && c.host_opened()) {
     const auto first = ctx.table->peer_first_seen(c.peer);
@@ -61,13 +67,14 @@ Finding flow_peer_finding(const Conversation& c, const std::string& peer_class,
   f.type = "aws.flow_peer";
   f.time = c.first_seen;
   f.artifact.path = path;
-  f.summary = (out ? t.host() : c.peer) + " -> " + (out ? c.peer : t.host()) + ":" +
-              std::to_string(c.service_port) + "/" + transport + " (" + peer_class + " peer, " +
-              (out ? "outbound" : "inbound") + "): " + std::to_string(c.flows) + " flow" +
-              (c.flows == 1 ? "" : "s") + ", " + std::to_string(c.bytes_host_to_peer) +
-              " bytes sent, " + std::to_string(c.bytes_peer_to_host) + " bytes received, " +
-              std::to_string(c.rejected) + " rejected" +
-              (c.first_seen ? ", first " + format_filetime(*c.first_seen) : std::string());
+  f.summary =
+      (out ? t.host() : c.peer) + " -> " + host_port(out ? c.peer : t.host(), c.service_port) +
+      "/" + transport + " (" + peer_class + " peer, " + (out ? "outbound" : "inbound") +
+      "): " + std::to_string(c.flows) + " flow" + (c.flows == 1 ? "" : "s") + ", " +
+      std::to_string(c.bytes_host_to_peer) + " bytes sent, " +
+      std::to_string(c.bytes_peer_to_host) + " bytes received" +
+      (c.bytes_saturated ? " (saturated)" : "") + ", " + std::to_string(c.rejected) + " rejected" +
+      (c.first_seen ? ", first " + format_filetime(*c.first_seen) : std::string());
 
   f.data["source"] = out ? endpoint(t.host(), client) : endpoint(c.peer, client);
   f.data["destination"] =
@@ -95,6 +102,8 @@ Finding flow_peer_finding(const Conversation& c, const std::string& peer_class,
   flow["packets_peer_to_host"] = c.packets_peer_to_host;
   flow["bytes_host_to_peer"] = c.bytes_host_to_peer;
   flow["bytes_peer_to_host"] = c.bytes_peer_to_host;
+  flow["packets_saturated"] = c.packets_saturated;
+  flow["bytes_saturated"] = c.bytes_saturated;
   flow["accepted"] = c.accepted;
   flow["rejected"] = c.rejected;
   flow["first_seen"] = iso_or_null(c.first_seen);

@@ -20,8 +20,8 @@ struct FlowPeerContext {
   std::uint64_t rejected_private_peers = 0;
 };
 
-/// Whether `c` (with its peer's address class) is reported: a private peer; a public peer the
-/// host sent at least egress_bytes to; a conversation with a REJECT; with a pivot, a
+/// Whether `c` (with its peer's address class) is reported: a private or vpc peer; a public peer
+/// the host sent at least egress_bytes to; a conversation with a REJECT; with a pivot, a
 /// conversation the host opened to a peer first seen at or after it.
 bool reported(const Conversation& c, const std::string& peer_class, const FlowPeerContext& ctx);
 

@@ -9,6 +9,7 @@
 #include "artifacts/aws/flowlogs_fields.hpp"  // canonical_address
 #include "pipeline/aws/export_run.hpp"
 #include "pipeline/aws/flow_conversations.hpp"
+#include "pipeline/aws/flow_peer_class.hpp"
 #include "pipeline/aws/flow_peer_finding.hpp"
 #include "pipeline/open_inputs.hpp"
 #include "sqltriage/aws_flowlogs.hpp"
@@ -40,7 +41,9 @@ std::string plural(std::uint64_t n, const std::string& noun) {
 class FlowLogsScan {
  public:
   FlowLogsScan(const AwsFlowLogsScanOptions& options, FindingSink& sink)
-      : opt_(options), sink_(sink), table_(options.host_ip, options.since, options.until) {
+      : opt_(options),
+        sink_(sink),
+        table_(options.host_ip, options.since, options.until, options.vpc_cidrs) {
     checks_.pivot = opt_.pivot;
     checks_.egress_bytes = opt_.egress_bytes;
   }
@@ -78,6 +81,7 @@ class FlowLogsScan {
               case Folded::folded:
                 ++counts.folded;
                 break;
+              case Folded::aggregated:
               case Folded::untracked:
                 break;
             }
@@ -119,8 +123,9 @@ class FlowLogsScan {
     classes.reserve(all.size());
     std::set<std::string> rejected_private;
     for (const auto& c : all) {
-      classes.push_back(checks::classify_ip(c.peer));
-      if (classes.back() == "private" && c.host_opened() && c.rejected > 0)
+      classes.push_back(table_.peer_class(c.peer));
+      if (pipeline::aws::PeerClassifier::internal(classes.back()) && c.host_opened() &&
+          c.rejected > 0)
         rejected_private.insert(c.peer);
     }
     pipeline::aws::FlowPeerContext ctx;
@@ -140,7 +145,9 @@ class FlowLogsScan {
       // Severity needs the checks; the finding itself is rebuilt when written, so that
       // only --top of them are ever held.
       Finding f = finding_of(i, classes[i], files, ctx);
-      chosen.push_back({i, f.severity, all[i].bytes_host_to_peer + all[i].bytes_peer_to_host});
+      std::uint64_t bytes = all[i].bytes_host_to_peer;
+      pipeline::aws::add_saturating(bytes, all[i].bytes_peer_to_host);
+      chosen.push_back({i, f.severity, bytes});
     }
     std::sort(chosen.begin(), chosen.end(), [&](const Pending& a, const Pending& b) {
       if (a.severity != b.severity) return a.severity > b.severity;
@@ -161,13 +168,49 @@ class FlowLogsScan {
                               std::to_string(chosen.size() - opt_.top) +
                                   " more aws.flow_peer findings not listed (--top " +
                                   std::to_string(opt_.top) + ")"));
+    limit_errors(where);
+  }
+
+  /// The "limit" errors of the conversation table: what it could not hold, and how.
+  void limit_errors(const std::string& where) {
+    const auto& lim = table_.limits();
+    const auto limit = [&](const std::string& message) {
+      emit_counted(sink_, outcome_, make_error(where, "limit", message));
+    };
     if (table_.untracked_records())
-      emit_counted(sink_, outcome_,
-                   make_error(where, "limit",
-                              std::to_string(table_.untracked_records()) +
-                                  " records of the host's conversations beyond the first " +
-                                  std::to_string(pipeline::aws::kMaxConversations) +
-                                  " were counted but not folded"));
+      limit(std::to_string(table_.untracked_records()) +
+            " records of the host's conversations beyond the first " + std::to_string(lim.checked) +
+            " that can raise a check were counted but not folded");
+    if (table_.aggregated_records()) {
+      std::string rows;
+      const auto& aggs = table_.aggregates();
+      for (std::size_t k = 0; k < aggs.size() && k < 10; ++k)
+        rows += (k ? ", " : "") + std::to_string(aggs[k].service_port) + "/" +
+                pipeline::aws::transport_name(aggs[k].protocol) + ": " +
+                plural(aggs[k].records, "record") + ", " +
+                std::to_string(aggs[k].bytes_peer_to_host) + " bytes received, " +
+                std::to_string(aggs[k].bytes_host_to_peer) + " bytes sent";
+      if (aggs.size() > 10) rows += ", " + std::to_string(aggs.size() - 10) + " more";
+      limit(std::to_string(table_.aggregated_records()) +
+            " records of inbound conversations from public peers beyond the first " +
+            std::to_string(lim.inbound_public) + " were folded into " +
+            plural(aggs.size(), "aggregate") + " per service port and protocol, not reported (" +
+            rows + ")");
+    }
+    if (table_.unaggregated_records())
+      limit(std::to_string(table_.unaggregated_records()) +
+            " records of inbound conversations from public peers beyond the first " +
+            std::to_string(lim.aggregates) + " aggregates were counted but not folded");
+    if (table_.untracked_checked_peer_records())
+      limit(std::to_string(table_.untracked_checked_peer_records()) +
+            " records of peers beyond the first " + std::to_string(lim.checked) +
+            " that can raise a check were not tracked for peer_first_seen");
+    if (table_.untracked_public_peer_records())
+      limit(std::to_string(table_.untracked_public_peer_records()) +
+            " records of public peers seen only inbound beyond the first " +
+            std::to_string(lim.inbound_public) +
+            " were not tracked for peer_first_seen: a conversation the host opened later to "
+            "one of them may be reported as new after the pivot");
   }
 
   Finding finding_of(std::size_t i, const std::string& peer_class,
@@ -193,6 +236,7 @@ class FlowLogsScan {
 void check_options(const AwsFlowLogsScanOptions& options) {
   if (!aws::flowlogs::canonical_address(options.host_ip))
     throw std::invalid_argument("--host-ip: '" + options.host_ip + "' is not an IP address");
+  pipeline::aws::check_vpc_cidrs(options.vpc_cidrs);
 }
 
 ScanOutcome scan_aws_flowlogs(const AwsFlowLogsScanOptions& options, const std::string& command,
