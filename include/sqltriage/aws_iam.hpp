@@ -82,7 +82,9 @@ struct Instance {
 struct IamFile {
   std::string source;  ///< the export file's host path
   /// "describe-instances", "instance-profile-query" (the --query IamInstanceProfile output),
-  /// "get-instance-profile", "list-role-policies", "get-role-policy",
+  /// "describe-iam-instance-profile-associations", "get-instance-profile",
+  /// "list-instance-profiles" (also list-instance-profiles-for-role), "list-roles",
+  /// "list-role-policies", "get-role-policy",
   /// "list-attached-role-policies", "get-policy", "get-policy-version", "get-role",
   /// "get-account-authorization-details", "policy-document", or "unknown" (valid JSON of
   /// none of these; also an error).
@@ -165,6 +167,12 @@ struct SensitiveGrant {
   std::string denied_by;
   /// Set when a Deny covers the family only on some resources or under a Condition.
   std::string partly_denied_by;
+  /// Set when Deny statements with NotAction (no Condition, on every resource of the grant)
+  /// leave only some actions of the grant: the action patterns still allowed within the
+  /// family (the Deny's NotAction entries the grant holds; a pattern of the grant that only
+  /// partly overlaps one is kept whole). For the "*" family a remainder with no pattern
+  /// matching every action means the family as such is no longer granted.
+  std::vector<std::string> remaining;
 };
 
 /// A Deny statement of the role, with the name findings give it: "Deny statement <Sid, or

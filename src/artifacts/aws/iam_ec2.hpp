@@ -18,4 +18,10 @@ std::string read_describe_instances(const nlohmann::ordered_json& json, const st
 std::string read_profile_query(const nlohmann::ordered_json& json, const std::string& source,
                                Pieces& pieces);
 
+/// `aws ec2 describe-iam-instance-profile-associations` (IamInstanceProfileAssociations[]
+/// {AssociationId, InstanceId, IamInstanceProfile {Arn, Id}, State}): an instance (with no
+/// addresses) per association whose State is "associated" or "associating".
+std::string read_profile_associations(const nlohmann::ordered_json& json, const std::string& source,
+                                      Pieces& pieces);
+
 }  // namespace sqltriage::aws::iam_detail

@@ -102,10 +102,13 @@ std::string read_describe_instances(const ordered_json& json, const std::string&
     }
   }
   if (bad > 0)
-    pieces.errors.push_back(make_error(source, "record",
-                                       std::to_string(bad) +
-                                           " reservation or instance entries are not objects "
-                                           "with an InstanceId; they are left out"));
+    pieces.errors.push_back(
+        make_error(source, "record",
+                   std::to_string(bad) + (bad == 1 ? " reservation or instance entry is not an "
+                                                     "object with an InstanceId; it is left out"
+                                                   : " reservation or instance entries are not "
+                                                     "objects with an InstanceId; they are left "
+                                                     "out")));
   return std::to_string(count) + (count == 1 ? " instance" : " instances");
 }
 
@@ -115,12 +118,53 @@ std::string read_profile_query(const ordered_json& json, const std::string& sour
   std::size_t bad = 0;
   walk_query(json, 8, source, pieces, bad);
   if (bad > 0)
-    pieces.errors.push_back(make_error(
-        source, "record",
-        std::to_string(bad) + " entries are neither instances nor instance profiles ({\"Arn\": "
-                              "\"arn:aws:iam::...:instance-profile/...\"}); they are left out"));
+    pieces.errors.push_back(
+        make_error(source, "record",
+                   std::to_string(bad) +
+                       (bad == 1 ? " entry is neither an instance nor an instance profile"
+                                 : " entries are neither instances nor instance profiles") +
+                       " ({\"Arn\": \"arn:aws:iam::...:instance-profile/...\"}); left out"));
   const auto n = pieces.instances.size() - before;
   return std::to_string(n) + (n == 1 ? " instance profile" : " instance profiles");
+}
+
+}  // namespace sqltriage::aws::iam_detail
+
+namespace sqltriage::aws::iam_detail {
+
+std::string read_profile_associations(const nlohmann::ordered_json& json, const std::string& source,
+                                      Pieces& pieces) {
+  std::size_t current = 0, other = 0, bad = 0;
+  for (const auto& a : array(json, "IamInstanceProfileAssociations")) {
+    const auto id = str(a, "InstanceId");
+    const auto arn = has(a, "IamInstanceProfile") ? str(a["IamInstanceProfile"], "Arn") : "";
+    if (id.empty() || arn.empty()) {
+      ++bad;
+      continue;
+    }
+    const auto state = str(a, "State");
+    if (state != "associated" && state != "associating") {  // disassociating, disassociated
+      ++other;
+      continue;
+    }
+    Instance in;
+    in.instance_id = id;
+    in.profile_arn = arn;
+    in.profile_name = arn_name(arn);
+    in.account_id = arn_account(arn);
+    in.source = source;
+    pieces.instances.push_back(std::move(in));
+    ++current;
+  }
+  if (bad > 0)
+    pieces.errors.push_back(make_error(
+        source, "record",
+        std::to_string(bad) +
+            (bad == 1 ? " association is not an object" : " associations are not objects") +
+            " with an InstanceId and an IamInstanceProfile.Arn; left out"));
+  return std::to_string(current) +
+         (current == 1 ? " current association" : " current associations") +
+         (other > 0 ? ", " + std::to_string(other) + " past or ending (left out)" : std::string());
 }
 
 }  // namespace sqltriage::aws::iam_detail

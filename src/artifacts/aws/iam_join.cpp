@@ -68,53 +68,125 @@ void tie_lists(Pieces& p) {
   }
 }
 
-/// get-policy-version documents to their policy: by a get-policy of the same version, else by
-/// the policy name in the file name, else the only attached policy without a document.
+/// Every managed policy the exports name (get-policy outputs, then attached policies not
+/// among them), as (name, ARN, DefaultVersionId or "").
+std::vector<PolicyMeta> known_policies(const Pieces& p) {
+  std::vector<PolicyMeta> out = p.metas;
+  for (const auto& r : p.roles)
+    for (const auto& [name, arn] : r.managed)
+      if (std::none_of(out.begin(), out.end(), [&](const PolicyMeta& m) { return m.arn == arn; }))
+        out.push_back(PolicyMeta{name, arn, "", ""});
+  return out;
+}
+
+void untied_version(Pieces& p, VersionDoc& v, const std::string& why) {
+  v.policy.managed = false;
+  v.policy.name = std::filesystem::path(v.policy.source).filename().string();
+  p.errors.push_back(make_error(v.policy.source, "missing",
+                                "get-policy-version output cannot be tied to a policy: " + why +
+                                    "; name the file after its policy (or add the `aws iam "
+                                    "get-policy --policy-arn ARN` output); its statements are "
+                                    "reported on their own, tied to no role"));
+  p.bare.push_back(std::move(v.policy));
+}
+
+/// get-policy-version documents to their policy: the policy the file name names wins; else
+/// the only get-policy of the same DefaultVersionId, when no other version file is named after
+/// that policy; else the only attached policy without a document. Several get-policy outputs
+/// of the same version, or a version match another file claims by name, are ambiguous: the
+/// document is tied to no role, with a "missing" error.
 void tie_versions(Pieces& p) {
-  for (auto& v : p.versions) {
-    std::vector<PolicyMeta> same;
-    for (const auto& m : p.metas)
-      if (m.default_version == v.policy.version_id) same.push_back(m);
-    long pick = same.size() == 1 ? 0 : -1;
-    if (pick < 0 && !same.empty())
-      pick = by_file_name(same, v.policy.source, [](const auto& m) { return m.name; });
+  const auto known = known_policies(p);
+  const auto named = [&](const std::string& source) {
+    return by_file_name(known, source, [](const PolicyMeta& m) { return m.name; });
+  };
+  std::vector<long> names;  // per version file: the policy its file name names, or -1
+  for (const auto& v : p.versions) names.push_back(named(v.policy.source));
+  for (std::size_t k = 0; k < p.versions.size(); ++k) {
+    auto& v = p.versions[k];
+    long pick = names[k];
     if (pick < 0) {
-      same = p.metas;
-      pick = by_file_name(same, v.policy.source, [](const auto& m) { return m.name; });
-    }
-    if (pick < 0) {  // attached policies with no document yet
-      same.clear();
-      for (const auto& r : p.roles)
-        for (const auto& [name, arn] : r.managed) {
-          const bool documented = std::any_of(p.managed_docs.begin(), p.managed_docs.end(),
-                                              [&](const Policy& d) { return d.arn == arn; });
-          const bool seen = std::any_of(same.begin(), same.end(),
-                                        [&](const PolicyMeta& m) { return m.arn == arn; });
-          if (!documented && !seen) same.push_back(PolicyMeta{name, arn, "", ""});
+      std::vector<long> same;
+      for (std::size_t i = 0; i < known.size(); ++i)
+        if (!known[i].default_version.empty() && known[i].default_version == v.policy.version_id)
+          same.push_back(static_cast<long>(i));
+      if (same.size() > 1) {
+        untied_version(p, v,
+                       std::to_string(same.size()) + " get-policy outputs have DefaultVersionId " +
+                           v.policy.version_id + ", so the version alone is ambiguous");
+        continue;
+      }
+      if (same.size() == 1) {
+        bool claimed = false;
+        for (std::size_t o = 0; o < names.size(); ++o)
+          claimed |= o != k && names[o] == same.front();
+        if (claimed) {
+          untied_version(p, v,
+                         "its version " + v.policy.version_id + " is the default of policy " +
+                             known[static_cast<std::size_t>(same.front())].name +
+                             ", but another get-policy-version file is named after that "
+                             "policy, so the version alone is ambiguous");
+          continue;
         }
-      if (same.size() == 1)
-        pick = 0;
-      else
-        pick = by_file_name(same, v.policy.source, [](const auto& m) { return m.name; });
+        pick = same.front();
+      }
+    }
+    if (pick < 0) {  // the only attached policy with no document yet
+      std::vector<long> open;
+      for (std::size_t i = 0; i < known.size(); ++i) {
+        const bool documented = std::any_of(p.managed_docs.begin(), p.managed_docs.end(),
+                                            [&](const Policy& d) { return d.arn == known[i].arn; });
+        const bool attached = std::any_of(p.roles.begin(), p.roles.end(), [&](const auto& r) {
+          return std::any_of(r.managed.begin(), r.managed.end(),
+                             [&](const auto& e) { return e.second == known[i].arn; });
+        });
+        if (attached && !documented) open.push_back(static_cast<long>(i));
+      }
+      if (open.size() == 1) pick = open.front();
     }
     if (pick < 0) {
-      v.policy.managed = false;
-      v.policy.name = std::filesystem::path(v.policy.source).filename().string();
-      p.errors.push_back(make_error(v.policy.source, "missing",
-                                    "get-policy-version output cannot be tied to a policy: add "
-                                    "the `aws iam get-policy --policy-arn ARN` output, or name "
-                                    "the file after the policy; its statements are reported "
-                                    "on their own"));
-      p.bare.push_back(std::move(v.policy));
+      untied_version(p, v,
+                     "no get-policy output of version " + v.policy.version_id +
+                         " and no policy name in the file name");
       continue;
     }
-    const auto& m = same[static_cast<std::size_t>(pick)];
+    const auto& m = known[static_cast<std::size_t>(pick)];
     v.policy.name = m.name;
     v.policy.arn = m.arn;
     p.version_arns.push_back(m.arn);
     p.managed_docs.push_back(std::move(v.policy));
   }
   p.versions.clear();
+}
+
+/// One instance per id: a describe-iam-instance-profile-associations entry and a
+/// describe-instances entry of the same instance are merged (the first profile read is kept;
+/// addresses are joined; the source is the file that gave addresses, else the first).
+void merge_instances(Pieces& p) {
+  std::vector<Instance> out;
+  for (auto& in : p.instances) {
+    const auto it = in.instance_id.empty()
+                        ? out.end()
+                        : std::find_if(out.begin(), out.end(), [&](const Instance& o) {
+                            return o.instance_id == in.instance_id;
+                          });
+    if (it == out.end()) {
+      out.push_back(std::move(in));
+      continue;
+    }
+    if (it->profile_arn.empty()) {
+      it->profile_arn = in.profile_arn;
+      it->profile_name = in.profile_name;
+    }
+    if (it->private_ips.empty() && it->public_ips.empty() &&
+        !(in.private_ips.empty() && in.public_ips.empty()))
+      it->source = in.source;
+    for (const auto& ip : in.private_ips) add_unique(it->private_ips, ip);
+    for (const auto& ip : in.public_ips) add_unique(it->public_ips, ip);
+    if (it->account_id.empty()) it->account_id = in.account_id;
+    if (it->region.empty()) it->region = in.region;
+  }
+  p.instances = std::move(out);
 }
 
 std::string role_of_profile(const Pieces& p, const Instance& in) {
@@ -207,6 +279,10 @@ IamModel read_iam_exports(const std::vector<std::shared_ptr<const ByteSource>>& 
     auto json = read_json_file(*sources[i], displays[i], p.errors);
     if (json) read_export(*json, displays[i], p);
   }
+  merge_instances(p);
+  for (auto& r : p.roles)  // list-roles: the ARNs of roles the other exports name
+    for (const auto& [name, arn] : p.listed_roles)
+      if (r.name == name && r.arn.empty()) r.arn = arn;
   tie_lists(p);
   tie_versions(p);
 

@@ -2,7 +2,9 @@
 // get-instance-profile, list-role-policies, get-role-policy, list-attached-role-policies,
 // get-policy, get-policy-version, get-role, get-account-authorization-details and bare policy
 // documents (AWS CLI Command Reference; shapes in aws_iam.hpp).
+#include <algorithm>
 #include <filesystem>
+#include <string_view>
 
 #include "artifacts/aws/iam_documents.hpp"
 #include "artifacts/aws/iam_ec2.hpp"
@@ -15,8 +17,13 @@ namespace {
 
 using nlohmann::ordered_json;
 
+/// "1 policy", "2 policies", "3 roles".
 std::string count(std::size_t n, const std::string& noun) {
-  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+  if (n == 1 || noun.empty()) return std::to_string(n) + " " + noun;
+  if (noun.back() == 'y' && noun.size() > 1 &&
+      std::string_view("aeiou").find(noun[noun.size() - 2]) == std::string_view::npos)
+    return std::to_string(n) + " " + noun.substr(0, noun.size() - 1) + "ies";
+  return std::to_string(n) + " " + noun + "s";
 }
 
 void bad_entries(Pieces& p, const std::string& source, std::size_t bad, const std::string& what) {
@@ -31,7 +38,7 @@ void truncated(Pieces& p, const ordered_json& j, const std::string& source) {
       j["IsTruncated"].get<bool>())
     p.errors.push_back(make_error(source, "truncated",
                                   "the list is cut (IsTruncated is true): export it again "
-                                  "without --max-items to see every policy"));
+                                  "without --max-items to see every entry"));
 }
 
 /// Whether member `key` (present) is an object; a "record" error otherwise.
@@ -64,6 +71,54 @@ std::string read_instance_profile(const ordered_json& j, Pieces& p) {
   const auto& roles = array(profile, "Roles");
   return "instance profile " + str(profile, "InstanceProfileName") + " -> " +
          (roles.empty() ? std::string("no role") : "role " + str(roles[0], "RoleName"));
+}
+
+/// list-instance-profiles / list-instance-profiles-for-role: InstanceProfiles[], each like
+/// get-instance-profile's InstanceProfile.
+std::string read_instance_profiles(const ordered_json& j, const std::string& source, Pieces& p) {
+  std::size_t n = 0, bad = 0;
+  std::vector<std::string> before;  // roles already exported on purpose
+  for (const auto& r : p.roles)
+    if (r.exported_alone) before.push_back(r.name);
+  std::vector<std::string> named;  // the roles of these profiles
+  for (const auto& profile : array(j, "InstanceProfiles")) {
+    if (str(profile, "Arn").empty() && str(profile, "InstanceProfileName").empty()) {
+      ++bad;
+      continue;
+    }
+    add_profile(p, profile);
+    for (const auto& r : array(profile, "Roles"))
+      if (!str(r, "RoleName").empty() &&
+          std::find(named.begin(), named.end(), str(r, "RoleName")) == named.end())
+        named.push_back(str(r, "RoleName"));
+    ++n;
+  }
+  // list-instance-profiles-for-role names one role: exported on purpose; the account-wide
+  // list-instance-profiles names several: like authorization details, it only ties profiles
+  if (named.size() > 1)
+    for (auto& r : p.roles)
+      if (std::find(named.begin(), named.end(), r.name) != named.end() &&
+          std::find(before.begin(), before.end(), r.name) == before.end())
+        r.exported_alone = false;
+  bad_entries(p, source, bad, "InstanceProfiles");
+  truncated(p, j, source);
+  return count(n, "instance profile");
+}
+
+/// list-roles: Roles[] {RoleName, Arn, ...}; only the ARNs of roles named elsewhere are used.
+std::string read_list_roles(const ordered_json& j, const std::string& source, Pieces& p) {
+  std::size_t n = 0, bad = 0;
+  for (const auto& r : array(j, "Roles")) {
+    if (str(r, "RoleName").empty()) {
+      ++bad;
+      continue;
+    }
+    p.listed_roles.emplace_back(str(r, "RoleName"), str(r, "Arn"));
+    ++n;
+  }
+  bad_entries(p, source, bad, "Roles");
+  truncated(p, j, source);
+  return count(n, "role");
 }
 
 std::string read_untied_list(const ordered_json& j, bool managed, const std::string& source,
@@ -275,6 +330,15 @@ void read_export(const ordered_json& json, const std::string& source, Pieces& p)
       file.layout = "get-instance-profile";
       if (object_member(json, "InstanceProfile", source, p))
         file.what = read_instance_profile(json, p);
+    } else if (has(json, "InstanceProfiles")) {
+      file.layout = "list-instance-profiles";
+      file.what = read_instance_profiles(json, source, p);
+    } else if (has(json, "IamInstanceProfileAssociations")) {
+      file.layout = "describe-iam-instance-profile-associations";
+      file.what = read_profile_associations(json, source, p);
+    } else if (has(json, "Roles")) {
+      file.layout = "list-roles";
+      file.what = read_list_roles(json, source, p);
     } else if (has(json, "PolicyNames")) {
       file.layout = "list-role-policies";
       file.what = read_untied_list(json, false, source, p);
@@ -304,7 +368,9 @@ void read_export(const ordered_json& json, const std::string& source, Pieces& p)
     } else {
       p.errors.push_back(make_error(source, "open_failed",
                                     "valid JSON but none of the IAM or EC2 CLI outputs read by "
-                                    "`aws iam` (no Reservations, InstanceProfile, PolicyNames, "
+                                    "`aws iam` (no Reservations, InstanceProfile, "
+                                    "InstanceProfiles, IamInstanceProfileAssociations, Roles, "
+                                    "PolicyNames, "
                                     "AttachedPolicies, PolicyDocument, PolicyVersion, Policy, "
                                     "Role, RoleDetailList or Statement member)"));
       file.what = "not an IAM export";

@@ -56,6 +56,9 @@ struct Pieces {
   std::vector<VersionDoc> versions;
   std::vector<UntiedList> lists;
   std::vector<Policy> bare;
+  /// (RoleName, Arn) of `aws iam list-roles`: ARNs for roles named elsewhere; a role listed
+  /// only here is not reported.
+  std::vector<std::pair<std::string, std::string>> listed_roles;
   std::vector<IamFile> files;
   std::vector<ErrorEntry> errors;
 

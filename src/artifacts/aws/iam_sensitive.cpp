@@ -103,6 +103,56 @@ bool has_condition(const Statement& s) {
   return !s.condition.is_null() && !(s.condition.is_object() && s.condition.empty());
 }
 
+void add_unique(std::vector<std::string>& list, const std::string& v) {
+  if (std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
+}
+
+/// The actions of `a` also in `l`: a pattern covered by the other is kept as the narrower
+/// one; one only partly overlapping is kept whole (a superset: the cautious side).
+std::vector<std::string> intersect(const std::vector<std::string>& a,
+                                   const std::vector<std::string>& l) {
+  std::vector<std::string> out;
+  for (const auto& x : a)
+    for (const auto& y : l) {
+      if (glob::cover({y}, x, true))
+        add_unique(out, x);
+      else if (glob::cover({x}, y, true))
+        add_unique(out, y);
+      else if (glob::overlap(x, y, true))
+        add_unique(out, x);
+    }
+  return out;
+}
+
+/// The actions `allow` still holds after the Deny statements with NotAction that apply
+/// unconditionally on all its resources (a Deny of "every action but L" leaves at most L);
+/// nullopt when no such Deny applies. `names` gets the Denies' names.
+std::optional<std::vector<std::string>> remainder(const Statement& allow,
+                                                  const std::vector<DenyRef>& denies,
+                                                  std::vector<std::optional<Reach>>& resource_reach,
+                                                  std::string& names) {
+  std::optional<std::vector<std::string>> left;
+  for (std::size_t d = 0; d < denies.size(); ++d) {
+    const auto* deny = denies[d].statement;
+    if (!deny || ascii_lower(deny->effect) != "deny" || !deny->actions.empty() ||
+        deny->not_actions.empty() || has_condition(*deny))
+      continue;
+    if (!resource_reach[d]) resource_reach[d] = deny_resources(*deny, allow);
+    if (!resource_reach[d]->full) continue;
+    std::vector<std::string> next;
+    if (left)
+      next = intersect(*left, deny->not_actions);
+    else if (!allow.actions.empty())
+      next = intersect(allow.actions, deny->not_actions);
+    else
+      for (const auto& l : deny->not_actions)
+        if (!glob::cover(allow.not_actions, l, true)) add_unique(next, l);
+    left = std::move(next);
+    names += (names.empty() ? "" : "; ") + denies[d].name;
+  }
+  return left;
+}
+
 }  // namespace
 
 const std::vector<SensitiveAction>& sensitive_actions() {
@@ -171,6 +221,8 @@ std::vector<SensitiveGrant> sensitive_grants(const Statement& statement,
   if (!is_allow(statement)) return out;
   // how far each Deny's resources reach this statement's: the same for every family
   std::vector<std::optional<Reach>> resource_reach(denies.size());
+  std::string narrowing;  // the Deny statements with NotAction that narrow the statement
+  const auto left = remainder(statement, denies, resource_reach, narrowing);
   for (const auto& family : sensitive_actions()) {
     SensitiveGrant g;
     g.family = &family;
@@ -180,6 +232,17 @@ std::vector<SensitiveGrant> sensitive_grants(const Statement& statement,
       continue;
     g.resources = statement.resources;
     for (const auto& nr : statement.not_resources) g.resources.push_back("NotResource: " + nr);
+    if (left) {
+      for (const auto& a : *left)
+        if (glob::matches_everything(family.pattern) || glob::overlap(a, family.pattern, true))
+          g.remaining.push_back(a);
+      if (g.remaining.empty()) {  // nothing of the family survives the Denies
+        g.denied_by = narrowing;
+        out.push_back(std::move(g));
+        continue;
+      }
+      if (g.remaining == g.via) g.remaining.clear();  // not narrowed
+    }
     for (std::size_t d = 0; d < denies.size(); ++d) {
       const auto& deny = denies[d];
       if (!deny.statement || ascii_lower(deny.statement->effect) != "deny") continue;

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "artifacts/aws/iam_documents.hpp"
+#include "artifacts/aws/iam_fields.hpp"
 #include "artifacts/aws/iam_pieces.hpp"
 #include "core/ascii.hpp"
 #include "sqltriage/checks.hpp"
@@ -29,14 +30,15 @@ using sqltriage::aws::SensitiveGrant;
 using sqltriage::aws::Statement;
 namespace detail = sqltriage::aws::iam_detail;
 
-/// At most this many list entries are spelled out in a summary.
-constexpr std::size_t kSummaryItems = 5;
+std::string join(const std::vector<std::string>& items) { return detail::shown(items); }
 
-std::string join(const std::vector<std::string>& items, const std::string& sep = ", ") {
+/// "A (family X); B (family Y) and 2 more families": each item already shortened.
+std::string each_family(const std::vector<std::string>& items) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i == kSummaryItems) return out + " and " + std::to_string(items.size() - i) + " more";
-    out += (i ? sep : "") + items[i];
+    if (i == detail::kShownItems)
+      return out + " and " + count_of(items.size() - i, "more family", "more families");
+    out += (i ? "; " : "") + items[i];
   }
   return out;
 }
@@ -94,11 +96,13 @@ ordered_json statement_json(const Statement& s) {
           {"condition", s.condition}};
 }
 
-ordered_json grant_json(const SensitiveGrant& g) {
+ordered_json grant_json(const SensitiveGrant& g, const Statement& s) {
   return {{"check", g.family->check},
           {"family", g.family->pattern},
           {"severity", std::string(to_string(g.family->severity))},
           {"why", g.family->why},
+          {"actions", strings(detail::granted(g.remaining, g.via, s.not_actions))},
+          {"remaining", g.remaining.empty() ? ordered_json() : strings(g.remaining)},
           {"via", strings(g.via)},
           {"resources", strings(g.resources)},
           {"denied_by", text_or_null(g.denied_by)},
@@ -182,8 +186,11 @@ Finding permission_finding(const Role* role, const RoleUse& use, const Policy& p
   f.data["aws"]["iam"]["policy"] = policy_json(policy);
   f.data["aws"]["iam"]["statement"] = statement_json(s);
   ordered_json sensitive = ordered_json::array();
-  for (const auto& g : sqltriage::aws::sensitive_grants(s, denies))
-    sensitive.push_back(grant_json(g));
+  for (const auto& g : sqltriage::aws::sensitive_grants(s, denies)) {
+    if (g.family->pattern == "*" && !g.remaining.empty() && g.denied_by.empty())
+      f.summary += "; Deny statements with NotAction leave it only " + join(g.remaining);
+    sensitive.push_back(grant_json(g, s));
+  }
   f.data["sensitive"] = std::move(sensitive);
   checks::apply_aws_iam_checks(f);
   return f;
@@ -192,36 +199,60 @@ Finding permission_finding(const Role* role, const RoleUse& use, const Policy& p
 Finding role_finding(const Role& role, const RoleUse& use, const std::vector<DenyRef>& denies) {
   const auto& families = sqltriage::aws::sensitive_actions();
   // per family: every grant of the role's Allow statements, with the statement it comes from
-  std::vector<std::vector<std::pair<SensitiveGrant, std::string>>> grants(families.size());
+  struct Held {
+    SensitiveGrant grant;
+    std::string from;                  ///< "statement X of policy"
+    std::vector<std::string> actions;  ///< what it grants in the family, as printed
+  };
+  std::vector<std::vector<Held>> grants(families.size());
   std::size_t statements = 0;
   for (const auto& p : role.policies)
     for (const auto& s : p.statements) {
       ++statements;
       for (auto& g : sqltriage::aws::sensitive_grants(s, denies)) {
         const auto k = static_cast<std::size_t>(g.family - families.data());
-        grants[k].emplace_back(std::move(g), statement_name(s) + " of " + detail::policy_label(p));
+        auto actions = detail::granted(g.remaining, g.via, s.not_actions);
+        grants[k].push_back(Held{std::move(g), statement_name(s) + " of " + detail::policy_label(p),
+                                 std::move(actions)});
       }
     }
   ordered_json sensitive = ordered_json::array();
   std::vector<std::string> effective, denied;
+  std::vector<std::string> said;  // per effective family: what the role may do in it
   for (std::size_t k = 0; k < families.size(); ++k) {
     if (grants[k].empty()) continue;
     const bool is_effective = std::any_of(grants[k].begin(), grants[k].end(),
-                                          [](const auto& g) { return g.first.denied_by.empty(); });
+                                          [](const auto& g) { return g.grant.denied_by.empty(); });
     (is_effective ? effective : denied).push_back(families[k].pattern);
-    std::vector<std::string> via, resources, denied_by, partly;
-    for (const auto& [g, from] : grants[k]) {
+    std::vector<std::string> via, resources, denied_by, partly, actions, remaining;
+    bool narrowed = true;  // every grant still applying is narrowed by NotAction Denies
+    for (const auto& [g, from, held] : grants[k]) {
       add_unique(denied_by, g.denied_by);
       if (is_effective && !g.denied_by.empty()) continue;  // only what still applies
       add_unique(via, from);
       for (const auto& r : g.resources) add_unique(resources, r);
       add_unique(partly, g.partly_denied_by);
+      for (const auto& a : held) add_unique(actions, a);
+      narrowed = narrowed && !g.remaining.empty();
+      for (const auto& a : g.remaining) add_unique(remaining, a);
+    }
+    if (!narrowed) remaining.clear();
+    if (is_effective) {
+      const auto& pattern = families[k].pattern;
+      if (pattern == "*" && !remaining.empty())
+        said.push_back("only " + join(actions) + " of every action");
+      else if (actions.size() == 1 && actions.front() == pattern)
+        said.push_back(detail::clip(pattern));
+      else
+        said.push_back(join(actions) + " (family " + pattern + ")");
     }
     sensitive.push_back(
         {{"check", families[k].check},
          {"family", families[k].pattern},
          {"severity", std::string(to_string(families[k].severity))},
          {"why", families[k].why},
+         {"actions", strings(actions)},
+         {"remaining", remaining.empty() ? ordered_json() : strings(remaining)},
          {"via", strings(via)},
          {"resources", strings(resources)},
          {"denied_by", is_effective ? ordered_json() : ordered_json(join_all(denied_by))},
@@ -247,7 +278,7 @@ Finding role_finding(const Role& role, const RoleUse& use, const std::vector<Den
     }
   f.summary =
       "role " + role.name +
-      (effective.empty() ? std::string(": no sensitive permission") : " may " + join(effective)) +
+      (effective.empty() ? std::string(": no sensitive permission") : " may " + each_family(said)) +
       (denied.empty() ? std::string() : "; denied: " + join(denied)) + " (" +
       count_of(role.policies.size(), "policy", "policies") + ", " +
       count_of(statements, "statement", "statements") +
