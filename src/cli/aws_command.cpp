@@ -159,11 +159,11 @@ struct FlowLogsArgs {
   std::string host_ip;
   std::string egress = "10M";
   long long top = 500;
+  std::vector<std::string> vpc_cidrs;
 };
 
 Runner register_flowlogs(CLI::App& aws) {
   auto args = std::make_shared<FlowLogsArgs>();
-  auto vpc_cidrs = std::make_shared<std::vector<std::string>>();
   auto* cmd = aws.add_subcommand(
       "flowlogs",
       "VPC flow logs of the host: private peers on lateral-movement ports, peers new after the "
@@ -187,7 +187,7 @@ Runner register_flowlogs(CLI::App& aws) {
   cmd->add_option("--top", args->top,
                   "At most N peer findings, most severe and largest first; default 500")
       ->type_name("N");
-  cmd->add_option("--vpc-cidr", *vpc_cidrs,
+  cmd->add_option("--vpc-cidr", args->vpc_cidrs,
                   "The VPC's address block (IPv4 or IPv6; repeatable): peers inside are internal "
                   "('vpc'), checked like private ones. IPv6 peers in the host's /56 are so "
                   "without it")
@@ -199,11 +199,11 @@ Runner register_flowlogs(CLI::App& aws) {
       "Examples:\n"
       "  sqltriage aws flowlogs ./vpc-flow-logs/ --host-ip 10.0.1.15 --pivot 2023-02-20T14:03:11Z\n"
       "  sqltriage aws flowlogs eni-0a1b.log.gz --host-ip 10.0.1.15 --egress-bytes 100M");
-  return [args, vpc_cidrs]() {
+  return [args]() {
     AwsFlowLogsScanOptions opt;
     opt.inputs = paths_of(args->inputs, "VPC flow log files");
     opt.host_ip = args->host_ip;
-    opt.vpc_cidrs = *vpc_cidrs;
+    opt.vpc_cidrs = args->vpc_cidrs;
     opt.pivot = time_option(args->common.pivot, "--pivot");
     opt.since = time_option(args->common.since, "--since");
     opt.until = time_option(args->common.until, "--until");

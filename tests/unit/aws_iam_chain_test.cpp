@@ -125,14 +125,6 @@ struct Chain {
   }
 };
 
-std::vector<std::string> as_strings(const Json& j) {
-  std::vector<std::string> out;
-  if (j.is_string()) return {j.get<std::string>()};
-  for (const auto& e : j)
-    if (e.is_string()) out.push_back(e.get<std::string>());
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("the write-up's role policy comes out as three flagged statements", "[aws-iam]") {
@@ -241,7 +233,7 @@ TEST_CASE("aws iam writes exports, instances, statements and the role in order",
                                          .get<std::string>()) != std::string::npos);
 }
 
-TEST_CASE("--instance-id keeps that instance and its role", "[aws-iam]") {
+TEST_CASE("an --instance-id keeps that instance and its role", "[aws-iam]") {
   Chain c;
   const auto other = scan({c.dir.path()}, "i-0b5e3c1d2a4f6e7d8");
   const auto inst = of_type(other, "aws.instance");

@@ -21,13 +21,6 @@ using sqltriage::test::write_file;
 
 using sqltriage::Severity;
 
-std::vector<std::string> as_strings_of(const Json& j) {
-  std::vector<std::string> out;
-  for (const auto& e : j)
-    if (e.is_string()) out.push_back(e.get<std::string>());
-  return out;
-}
-
 const std::string kRoleArn = "arn:aws:iam::1234567890:role/foobar_role";
 
 /// A role exported on its own (get-role, no inline policy) with `attached` as its
@@ -96,7 +89,7 @@ TEST_CASE("a get-policy-version file named after a policy is tied to it, not by 
       p["policy"]["arn"] ==
       jq(".AttachedPolicies[] | select(.PolicyName == \"WebAppS3Admin\") | .PolicyArn", attached));
   CHECK(p["role"]["name"] == "foobar_role");
-  CHECK(as_strings_of(p["statement"]["action"]) == std::vector<std::string>{"s3:*"});
+  CHECK(as_strings(p["statement"]["action"]) == std::vector<std::string>{"s3:*"});
   // the SSM policy's document is the one missing
   const auto errors = all_errors(s);
   CHECK(errors.find("managed policy AmazonSSMManagedInstanceCore is not in the exports") !=
@@ -393,7 +386,7 @@ TEST_CASE("profile associations give instances their profile, current ones only"
   std::vector<std::string> ids;
   for (const auto& f : in) ids.push_back(f["data"]["aws"]["ec2"]["instance"]["instance_id"]);
   std::sort(ids.begin(), ids.end());
-  auto expected = as_strings_of(current);
+  auto expected = as_strings(current);
   std::sort(expected.begin(), expected.end());
   CHECK(ids == expected);
   for (const auto& f : in) {

@@ -78,14 +78,6 @@ struct Managed {
   }
 };
 
-std::vector<std::string> as_strings(const Json& j) {
-  std::vector<std::string> out;
-  if (j.is_string()) return {j.get<std::string>()};
-  for (const auto& e : j)
-    if (e.is_string()) out.push_back(e.get<std::string>());
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("a URL-encoded managed policy version is decoded and tied to its role", "[aws-iam]") {

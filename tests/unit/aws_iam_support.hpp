@@ -72,6 +72,16 @@ inline Json entry(const Json& f, const std::string& family) {
   return Json();
 }
 
+/// A JSON string or array of strings (as IAM writes Action and Resource) as a list; other
+/// array members are left out.
+inline std::vector<std::string> as_strings(const Json& j) {
+  std::vector<std::string> out;
+  if (j.is_string()) return {j.get<std::string>()};
+  for (const auto& e : j)
+    if (e.is_string()) out.push_back(e.get<std::string>());
+  return out;
+}
+
 /// The check ids of a finding, in order.
 inline std::vector<std::string> check_ids(const Json& f) {
   std::vector<std::string> out;
