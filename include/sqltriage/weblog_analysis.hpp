@@ -37,6 +37,11 @@ class NoiseFilter {
   /// column or a quoted field never closed.
   static NoiseFilter parse(const std::string& text, const std::string& display);
 
+  /// Command-line values (--source-ip, --vpc-cidr), each one address or CIDR block as parse()
+  /// reads them. Throws std::invalid_argument "<option> <value>: not an IPv4 or IPv6 address or
+  /// CIDR block" for any other value (one holding a comment, comma or line end included).
+  static NoiseFilter from_values(const std::vector<std::string>& values, const std::string& option);
+
   /// The label of the entry that covers `address` ("noise" when the list has none), or
   /// std::nullopt when no entry covers it (or `address` is not an address). The most specific
   /// entry (longest prefix) wins, the first in the list among equal ones. `address` may be

@@ -6,11 +6,12 @@
 // host, are therefore "vpc": internal, checked like private peers.
 #pragma once
 
-#include <array>
-#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "sqltriage/weblog_analysis.hpp"  // NoiseFilter: address blocks, longest-prefix match
 
 namespace sqltriage::pipeline::aws {
 
@@ -21,7 +22,7 @@ class PeerClassifier {
  public:
   /// `host`: the host's address literal; `vpc_cidrs`: --vpc-cidr values, each an IPv4 or IPv6
   /// address or CIDR block ("10.0.0.0/16", "2600:1f18:abcd:100::/56"; host bits past the
-  /// prefix are ignored). Throws std::invalid_argument ("--vpc-cidr: '...' is not ...") for a
+  /// prefix are ignored). Throws std::invalid_argument ("--vpc-cidr VALUE: not ...") for a
   /// value that is neither.
   PeerClassifier(std::string_view host, const std::vector<std::string>& vpc_cidrs);
 
@@ -35,12 +36,7 @@ class PeerClassifier {
   }
 
  private:
-  struct Net {
-    std::array<std::uint8_t, 16> bytes{};  ///< masked to `prefix`
-    unsigned size = 0;                     ///< 4 (IPv4) or 16 (IPv6)
-    unsigned prefix = 0;                   ///< bits
-  };
-  std::vector<Net> nets_;
+  std::optional<weblog::NoiseFilter> nets_;  ///< the blocks; unset when there are none
 };
 
 /// Throws std::invalid_argument when a --vpc-cidr value is not an address or CIDR block.

@@ -152,6 +152,25 @@ std::string quoted(std::string_view text) {
 
 }  // namespace
 
+NoiseFilter NoiseFilter::from_values(const std::vector<std::string>& values,
+                                     const std::string& option) {
+  std::string list;
+  for (const auto& v : values) {
+    const auto refuse = [&] {
+      throw std::invalid_argument(option + " " + v + ": not an IPv4 or IPv6 address or CIDR block");
+    };
+    // One value at a time, so that the error names it and nothing else on a line counts.
+    if (v.empty() || v.find_first_of("\n#,") != std::string::npos) refuse();
+    try {
+      parse(v, option);
+    } catch (const std::invalid_argument&) {
+      refuse();
+    }
+    list += v + "\n";
+  }
+  return parse(list, option);
+}
+
 NoiseFilter NoiseFilter::parse(const std::string& text, const std::string& display) {
   NoiseFilter filter;
   auto add = [&](std::string_view entry, std::string label, std::uint64_t line) {
