@@ -29,27 +29,19 @@ using sqltriage::aws::CloudTrailEvent;
 
 namespace {
 
-struct Read {
-  std::vector<CloudTrailEvent> events;
-  std::vector<sqltriage::ErrorEntry> errors;
-  sqltriage::aws::CloudTrailFileSummary summary;
-  bool refused = false;  ///< ArtifactError: not a CloudTrail file at all
-  std::string escaped;   ///< any other exception's text
-};
-
-Read read(const fs::path& p) {
-  Read r;
+/// read(), with a refusal or any other exception recorded rather than thrown.
+Read read_guarded(const fs::path& p) {
   try {
-    r.summary = sqltriage::aws::read_cloudtrail(
-        sqltriage::open_host_file(p), p.string(),
-        [&](const CloudTrailEvent& e) { r.events.push_back(e); },
-        [&](sqltriage::ErrorEntry e) { r.errors.push_back(std::move(e)); });
+    return read(p);
   } catch (const sqltriage::ArtifactError&) {
+    Read r;
     r.refused = true;
+    return r;
   } catch (const std::exception& e) {
+    Read r;
     r.escaped = e.what();
+    return r;
   }
-  return r;
 }
 
 /// Runs `job` on a thread and waits at most `seconds`; false when it did not finish (the
@@ -109,7 +101,7 @@ TEST_CASE("cloudtrail damage: a stray bracket in the array ends the file with an
     const fs::path p = tmp.path() / ("h" + std::to_string(n++) + ".json");
     write_file(p, c.text);
     Read r;
-    REQUIRE(finishes_within(20, [&] { r = read(p); }));
+    REQUIRE(finishes_within(20, [&] { r = read_guarded(p); }));
     INFO(c.text);
     CHECK(r.escaped.empty());
     CHECK(r.events.size() == c.events);
@@ -146,7 +138,7 @@ TEST_CASE("cloudtrail damage: one-byte mutations at every position all return",
         else
           text.erase(pos, 1);
         write_file(p, text);
-        const Read r = read(p);
+        const Read r = read_guarded(p);
         ++cases;
         if (!r.escaped.empty()) escaped = r.escaped + " at " + std::to_string(pos);
         // Records lost must be said: fewer events than written means an error was reported.
@@ -183,7 +175,7 @@ TEST_CASE("cloudtrail damage: a gzip file with 50 bytes flipped in the middle re
   }
   write_file(gz, bytes);
   Read r;
-  REQUIRE(finishes_within(60, [&] { r = read(gz); }));
+  REQUIRE(finishes_within(60, [&] { r = read_guarded(gz); }));
   CHECK(r.escaped.empty());
   CHECK(r.events.size() < 400);
   CHECK_FALSE(r.errors.empty());
@@ -202,7 +194,7 @@ TEST_CASE("cloudtrail damage: a record with bytes that are not UTF-8 is kept wit
   text.replace(text.find("@BAD@"), 5, "\xFF\xFE");
   const fs::path p = tmp.path() / "u.json";
   write_file(p, text);
-  const Read r = read(p);
+  const Read r = read_guarded(p);
   REQUIRE(r.events.size() == 2);
   const auto& e = r.events[1];
   CHECK(e.user_agent == raw_agent);
@@ -224,7 +216,7 @@ TEST_CASE("cloudtrail damage: a record with bytes that are not UTF-8 is kept wit
   std::string ltext = lookup.dump();
   ltext.replace(ltext.find("@BAD@"), 5, "\xFF\xFE");
   write_file(p, ltext);
-  const Read l = read(p);
+  const Read l = read_guarded(p);
   REQUIRE(l.events.size() == 1);
   CHECK(l.events[0].user_agent == raw_agent);
   CHECK(l.events[0].event_id == rec[1]["eventID"].get<std::string>());

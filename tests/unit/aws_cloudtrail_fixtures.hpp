@@ -3,12 +3,35 @@
 // values each test chooses and then expects back.
 #pragma once
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
+
+#include "sqltriage/aws_cloudtrail.hpp"
+#include "sqltriage/byte_source.hpp"
 
 namespace sqltriage::test::cloudtrail {
 
 using OJson = nlohmann::ordered_json;
+
+/// What read_cloudtrail handed out for one file.
+struct Read {
+  std::vector<aws::CloudTrailEvent> events;
+  std::vector<ErrorEntry> errors;
+  aws::CloudTrailFileSummary summary;
+  bool refused = false;  ///< ArtifactError: not a CloudTrail file at all (read_guarded only)
+  std::string escaped;   ///< any other exception's text (read_guarded only)
+};
+
+/// Reads a file with read_cloudtrail; its exceptions pass through.
+inline Read read(const std::filesystem::path& p) {
+  Read r;
+  r.summary = aws::read_cloudtrail(
+      open_host_file(p), p.string(), [&](const aws::CloudTrailEvent& e) { r.events.push_back(e); },
+      [&](ErrorEntry e) { r.errors.push_back(std::move(e)); });
+  return r;
+}
 
 /// An EC2 instance role session's identity (AssumedRole, session named after the instance).
 inline OJson instance_identity(const std::string& instance, const std::string& key,

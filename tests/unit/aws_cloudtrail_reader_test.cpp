@@ -23,21 +23,6 @@ using sqltriage::aws::CloudTrailEvent;
 
 namespace {
 
-struct Read {
-  std::vector<CloudTrailEvent> events;
-  std::vector<sqltriage::ErrorEntry> errors;
-  sqltriage::aws::CloudTrailFileSummary summary;
-};
-
-Read read(const fs::path& p) {
-  Read r;
-  r.summary = sqltriage::aws::read_cloudtrail(
-      sqltriage::open_host_file(p), p.string(),
-      [&](const CloudTrailEvent& e) { r.events.push_back(e); },
-      [&](sqltriage::ErrorEntry e) { r.errors.push_back(std::move(e)); });
-  return r;
-}
-
 /// Twelve varied records: users and instance sessions, IPv4/IPv6/service sources, failures.
 std::vector<OJson> sample_records() {
   std::vector<OJson> out;
