@@ -41,6 +41,14 @@ class FindingSink {
     finding(f);
   }
   virtual void error(const ErrorEntry& e) = 0;
+  /// A named section of the document beside "findings" (investigate's "verdict"). Called
+  /// after begin and before the first finding, it is written right after the header;
+  /// later, it is written at end(). JSON Lines writes it as one line with "record_type":
+  /// `name`. The default ignores it.
+  virtual void section(const std::string& name, const nlohmann::ordered_json& value) {
+    (void)name;
+    (void)value;
+  }
   virtual void end(const RunStats& stats) = 0;
 };
 

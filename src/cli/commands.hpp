@@ -16,5 +16,7 @@ Runner register_registry(CLI::App& app);
 Runner register_webshell(CLI::App& app);
 Runner register_weblog(CLI::App& app);
 Runner register_aws(CLI::App& app);
+Runner register_investigate(CLI::App& app);
+Runner register_timeline(CLI::App& app);
 
 }  // namespace sqltriage::cli

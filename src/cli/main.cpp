@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
   runners["webshell"] = register_webshell(app);
   runners["weblog"] = register_weblog(app);
   runners["aws"] = register_aws(app);
+  runners["investigate"] = register_investigate(app);
+  runners["timeline"] = register_timeline(app);
 
   try {
     app.parse(argc, argv);

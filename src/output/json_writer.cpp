@@ -18,13 +18,25 @@ class JsonWriter final : public FindingSink {
   void begin(const DocumentHeader& header) override {
     std::string text = to_json_text(to_json(header));
     text.pop_back();  // the closing '}': the document continues
-    text += ",\"findings\":[";
     write(text);
+  }
+
+  void section(const std::string& name, const nlohmann::ordered_json& value) override {
+    std::string text = ",";
+    text += to_json_text(nlohmann::ordered_json(name));
+    text += ':';
+    text += to_json_text(value);
+    if (findings_open_) {
+      late_sections_.push_back(std::move(text));
+    } else {
+      write(text);
+    }
   }
 
   void finding(const Finding& f) override { finding(f, to_json_text(to_json(f))); }
 
   void finding(const Finding&, const std::string& object_text) override {
+    open_findings();
     write(findings_written_ == 0 ? "\n" : ",\n");
     write(object_text);
     ++findings_written_;
@@ -33,6 +45,7 @@ class JsonWriter final : public FindingSink {
   void error(const ErrorEntry& e) override { errors_.push_back(to_json_text(to_json(e))); }
 
   void end(const RunStats& stats) override {
+    open_findings();
     std::string text = findings_written_ == 0 ? "" : "\n";
     text += "],\"errors\":[";
     for (std::size_t i = 0; i < errors_.size(); ++i) {
@@ -42,7 +55,10 @@ class JsonWriter final : public FindingSink {
     if (!errors_.empty()) text += '\n';
     errors_.clear();
 
-    text += "],\"stats\":";
+    text += ']';
+    for (const auto& section : late_sections_) text += section;
+    late_sections_.clear();
+    text += ",\"stats\":";
     text += to_json_text(to_json(stats));
     text += "}\n";
     write(text);
@@ -50,12 +66,20 @@ class JsonWriter final : public FindingSink {
   }
 
  private:
+  void open_findings() {
+    if (findings_open_) return;
+    findings_open_ = true;
+    write(",\"findings\":[");
+  }
+
   void write(const std::string& text) {
     out_.write(text.data(), static_cast<std::streamsize>(text.size()));
   }
 
   std::ostream& out_;
   std::uint64_t findings_written_ = 0;
+  bool findings_open_ = false;
+  std::vector<std::string> late_sections_;  ///< sections that came after the findings
   std::vector<std::string> errors_;  ///< rendered error objects, written by end()
 };
 

@@ -31,6 +31,14 @@ class JsonlWriter final : public FindingSink {
 
   void error(const ErrorEntry& e) override { write_line(tagged("error", to_json(e))); }
 
+  void section(const std::string& name, const nlohmann::ordered_json& value) override {
+    if (value.is_object()) {
+      write_line(tagged(name.c_str(), value));
+    } else {
+      write_line(tagged(name.c_str(), nlohmann::ordered_json{{"value", value}}));
+    }
+  }
+
   void end(const RunStats& stats) override { write_line(tagged("stats", to_json(stats))); }
 
  private:
