@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sqltriage/evidence.hpp"
@@ -50,6 +51,12 @@ struct ScanOutcome {
 
 /// The standard logs read from a Windows evidence root, as Windows paths.
 const std::vector<std::string>& standard_evtx_logs();
+
+/// Whether an evtx finding names `target` (checks::names_target) in one of the fields that
+/// hold a file: Image, ParentImage, CommandLine, ParentCommandLine, NewProcessName,
+/// ParentProcessName, TargetFilename, ImagePath, ServiceFileName, Details. The --target
+/// filter of scan_evtx.
+bool evtx_finding_names_target(const Finding& f, std::string_view target);
 
 /// Runs the scan, calling sink.begin / finding / error / end. Never throws for bad
 /// evidence: unreadable inputs, files and records become error entries.

@@ -132,6 +132,9 @@ struct Subject {
   std::array<QuestionAnswer, 4> questions;  ///< what, dropped, ran, reach
   Severity severity = Severity::info;       ///< highest of the questions'
   std::string assessment;                   ///< one readable sentence
+  /// Raised findings (low or above) inside the window that no question cites, e.g. a log
+  /// cleared an hour after the drop: indices into the report's findings.
+  std::vector<std::size_t> notable;
 };
 
 struct InvestigationReport {

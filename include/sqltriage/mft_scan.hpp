@@ -50,6 +50,10 @@ struct MftScanOptions {
   /// --bodyfile (with --all): TSK 3.x bodyfile lines are written here instead of findings;
   /// the sink still receives begin, the errors and end (see make_error_line_sink).
   std::ostream* bodyfile = nullptr;
+  /// Keep each finding's `data` when it is handed to the sink with its rendered text. By
+  /// default the data tree is freed once rendered (the writers only need the text); sinks
+  /// that read the findings themselves (investigate, timeline) set this.
+  bool keep_data = false;
   /// With `bodyfile`: still build each entry's finding and run the checks, so that
   /// ScanOutcome::max_severity serves --fail-on (slower).
   bool bodyfile_checks = false;

@@ -1,10 +1,15 @@
 #include "cli/common.hpp"
 
+#include "sqltriage/weblog_analysis.hpp"
+
 #include <sys/stat.h>
 
 #include <charconv>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
+#include <stdexcept>
 
 namespace sqltriage::cli {
 
@@ -88,6 +93,25 @@ TimeRange time_range(const CommonOptions& o) {
   }
   if (r.since && r.until && *r.since > *r.until) throw UsageError("--since is after --until");
   return r;
+}
+
+std::shared_ptr<const weblog::NoiseFilter> read_noise(const std::string& path) {
+  constexpr std::uintmax_t kMaxNoiseBytes = 256ull << 20;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw UsageError("--noise: '" + path + "' is not a readable file");
+  if (std::filesystem::file_size(path, ec) > kMaxNoiseBytes)
+    throw UsageError("--noise: '" + path + "' is larger than 256 MiB");
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in && !in.eof()) throw UsageError("--noise: '" + path + "' cannot be read");
+  try {
+    return std::make_shared<const weblog::NoiseFilter>(
+        weblog::NoiseFilter::parse(text.str(), path));
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--noise: ") + e.what());
+  }
 }
 
 void check_targets(const std::vector<std::string>& targets) {

@@ -13,6 +13,10 @@
 #include "sqltriage/finding.hpp"
 #include "sqltriage/output.hpp"
 
+namespace sqltriage::weblog {
+class NoiseFilter;
+}
+
 namespace sqltriage::cli {
 
 /// Exit codes: a public interface (docs/cli.md).
@@ -62,6 +66,10 @@ void check_targets(const std::vector<std::string>& targets);
 /// A size option: "4096", "512K", "32M", "2G" (binary multiples) as bytes. Throws UsageError
 /// naming `option` for anything else, for 0 unless `allow_zero`, and past 2^63.
 std::uint64_t parse_bytes(const std::string& text, const std::string& option, bool allow_zero);
+
+/// The --noise list (weblog::NoiseFilter::parse) of `path`, at most 256 MiB; throws
+/// UsageError naming the file when it cannot be read or parsed.
+std::shared_ptr<const weblog::NoiseFilter> read_noise(const std::string& path);
 
 /// --fail-on as a severity; throws UsageError for an unknown name.
 std::optional<Severity> fail_on(const CommonOptions& o);

@@ -27,26 +27,6 @@ struct WeblogArgs {
   bool every_resource = false;
 };
 
-/// The --noise list, at most 256 MiB of it.
-std::shared_ptr<const weblog::NoiseFilter> read_noise(const std::string& path) {
-  constexpr std::uintmax_t kMaxNoiseBytes = 256ull << 20;
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw UsageError("--noise: '" + path + "' is not a readable file");
-  if (std::filesystem::file_size(path, ec) > kMaxNoiseBytes)
-    throw UsageError("--noise: '" + path + "' is larger than 256 MiB");
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in && !in.eof()) throw UsageError("--noise: '" + path + "' cannot be read");
-  try {
-    return std::make_shared<const weblog::NoiseFilter>(
-        weblog::NoiseFilter::parse(text.str(), path));
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--noise: ") + e.what());
-  }
-}
-
 }  // namespace
 
 Runner register_weblog(CLI::App& app) {

@@ -305,20 +305,7 @@ class EvtxScan {
     }
   }
 
-  bool names_target(const Finding& f) const {
-    static constexpr std::string_view kFields[] = {"Image",           "ParentImage",
-                                                   "CommandLine",     "ParentCommandLine",
-                                                   "NewProcessName",  "ParentProcessName",
-                                                   "TargetFilename",  "ImagePath",
-                                                   "ServiceFileName", "Details"};
-    for (auto name : kFields) {
-      auto it = f.data.find(std::string(name));
-      if (it != f.data.end() && it->is_string() &&
-          checks::names_target(it->get_ref<const std::string&>(), *opt_.target))
-        return true;
-    }
-    return false;
-  }
+  bool names_target(const Finding& f) const { return evtx_finding_names_target(f, *opt_.target); }
 
   void consume(UnitResult&& r) {
     if (r.opened) ++outcome_.stats.files;
@@ -389,6 +376,21 @@ const std::vector<std::string>& standard_evtx_logs() {
           "\\Microsoft-Windows-TerminalServices-LocalSessionManager%4Operational.evtx",
   };
   return logs;
+}
+
+bool evtx_finding_names_target(const Finding& f, std::string_view target) {
+  static constexpr std::string_view kFields[] = {"Image",           "ParentImage",
+                                                 "CommandLine",     "ParentCommandLine",
+                                                 "NewProcessName",  "ParentProcessName",
+                                                 "TargetFilename",  "ImagePath",
+                                                 "ServiceFileName", "Details"};
+  for (auto name : kFields) {
+    auto it = f.data.find(std::string(name));
+    if (it != f.data.end() && it->is_string() &&
+        checks::names_target(it->get_ref<const std::string&>(), target))
+      return true;
+  }
+  return false;
 }
 
 ScanOutcome scan_evtx(const EvtxScanOptions& options, const std::string& command,

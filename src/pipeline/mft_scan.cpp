@@ -295,7 +295,7 @@ class MftScan {
     out.rendered.push_back(to_json_text(to_json(f)));
     // The writers emit the rendered text: free the data tree here, in the worker, rather
     // than in the thread that writes (it was a seventh of a single-threaded run).
-    f.data = nlohmann::ordered_json();
+    if (!opt_.keep_data) f.data = nlohmann::ordered_json();
     out.findings.push_back(std::move(f));
   }
 

@@ -1,0 +1,83 @@
+// Q4: how far did it go? From the AWS exports (--aws): the instance role's sensitive
+// permissions (what it could reach), the CloudTrail calls of the instance's credentials and
+// where they came from, and the flow-log peers (what it did reach).
+#include "pipeline/investigate/answer_builder.hpp"
+#include "pipeline/investigate/questions.hpp"
+
+namespace sqltriage::investigation {
+
+QuestionAnswer answer_reach(const Context& ctx, const Subject& s) {
+  AnswerBuilder b(ctx, "reach", "How far did it go?");
+  if (ctx.options.aws.empty()) {
+    b.missing("AWS exports (--aws): describe-instances, the instance role's policies, CloudTrail, VPC flow logs");
+    return b.finish(Answer::no_evidence,
+                    "No AWS exports were given (--aws), so the instance role, its API calls and "
+                    "the host's network peers are unknown.");
+  }
+  const auto& fs = ctx.findings;
+  bool iam = false, trail = false, flows = false;
+  std::size_t calls = 0, raised_calls = 0, peers = 0;
+  std::string role, theft, lateral;
+  const std::optional<Filetime> pivot = s.pivot.time;
+
+  for (std::size_t i = 0; i < fs.size(); ++i) {
+    const Finding& f = fs[i];
+    if (!f.type.starts_with("aws.")) continue;
+    if (f.type == "aws.export") {
+      const std::string kind = text(f, "kind");
+      iam |= kind == "iam";
+      trail |= kind == "cloudtrail";
+      flows |= kind == "flowlogs";
+    } else if (f.type == "aws.instance") {
+      b.cite(i);
+      b.point(f.summary);
+    } else if (f.type == "aws.role") {
+      // What the role may do is a reach, not an act: it counts as low at most.
+      b.cite(i, Severity::low);
+      b.point("could: " + f.summary);
+      role = f.summary;
+    } else if (f.type == "aws.permission" && f.severity >= Severity::medium) {
+      b.cite(i, Severity::low);
+      b.point("permission: " + f.summary);
+    } else if (f.type == "aws.api_call") {
+      ++calls;
+      if (f.severity < Severity::low) continue;
+      // Calls before the file existed were not its doing.
+      const bool before = pivot && f.time && *f.time < *pivot;
+      b.cite(i, before ? Severity::low : Severity::critical);
+      ++raised_calls;
+      b.point(when(f.time) + " " + f.summary + (before ? " (before the pivot)" : ""));
+    } else if (f.type == "aws.credential_use") {
+      b.cite(i);
+      b.point(f.summary);
+      if (f.severity >= Severity::medium && theft.empty()) theft = f.summary;
+    } else if (f.type == "aws.flow_peer" && f.severity >= Severity::low) {
+      const bool before = pivot && f.time && *f.time < *pivot && !has_check(f, "new_peer_after_pivot");
+      b.cite(i, before ? Severity::low : Severity::critical);
+      ++peers;
+      b.point("flow: " + f.summary);
+      if (has_check(f, "lateral_movement_port") && lateral.empty()) lateral = f.summary;
+    }
+  }
+  if (!iam) b.missing("IAM exports (describe-instances, get-instance-profile, get-role-policy)");
+  if (!trail) b.missing("CloudTrail logs");
+  if (!flows) b.missing("VPC flow logs");
+  for (const auto& gap : ctx.aws_gaps) b.missing(gap);
+
+  std::string summary;
+  if (!role.empty()) summary = "The instance's " + role + ".";
+  if (trail)
+    summary += " " + std::to_string(calls) + " CloudTrail call(s) of the instance's credentials, " +
+               std::to_string(raised_calls) + " raised.";
+  if (!theft.empty()) summary += " " + theft + ".";
+  if (flows) summary += " " + std::to_string(peers) + " flow-log peer(s) raised" +
+                        (lateral.empty() ? "." : ", e.g. " + lateral + ".");
+  if (summary.empty()) summary = "The AWS exports given hold nothing about this instance.";
+  else if (summary.front() == ' ') summary.erase(0, 1);
+  const Answer a = iam && trail && flows ? Answer::answered
+                   : (iam || trail || flows) ? Answer::partly
+                                             : Answer::no_evidence;
+  return b.finish(a, summary);
+}
+
+}  // namespace sqltriage::investigation
