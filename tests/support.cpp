@@ -199,6 +199,33 @@ std::optional<std::filesystem::path> pe_fixtures() {
   return dir;
 }
 
+std::optional<SampleEvidence> sample_evidence(bool quiet) {
+  auto make = [](bool q) {
+    std::optional<SampleEvidence> made;
+    for (const char* tool : {"x86_64-w64-mingw32-gcc", "x86_64-w64-mingw32-windres", "osslsigncode",
+                             "openssl", "hivexregedit", "mkntfs"})
+      if (!tool_or_skip(tool)) return made;
+    static TempDir keep;
+    const auto dir = keep.path() / (q ? "quiet" : "sample");
+    // The build folder: SQLTRIAGE_NTFSGEN is BUILD/tests/fixtures/ntfsgen.
+    const auto build =
+        std::filesystem::path(SQLTRIAGE_NTFSGEN).parent_path().parent_path().parent_path();
+    const auto r = run("SQLTRIAGE_BUILD=" + shell_quote(build.string()) + " timeout 600 " +
+                       shell_quote((source_dir() / "scripts/make-sample.sh").string()) + " " +
+                       shell_quote(dir.string()) + (q ? " --quiet-scenario" : ""));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    made = SampleEvidence{dir, dir / "disk.raw", dir / "aws", dir / "noise.csv", dir / "root.pem"};
+    return made;
+  };
+  if (quiet) {
+    static const auto quiet_sample = make(true);
+    return quiet_sample;
+  }
+  static const auto sample = make(false);
+  return sample;
+}
+
 std::string certificate_store_blob(const std::filesystem::path& pem, const TempDir& tmp) {
   const auto der = tmp.path() / "certificate-store-blob.der";
   const auto r = run("openssl x509 -in " + shell_quote(pem.string()) + " -outform der -out " +

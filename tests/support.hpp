@@ -145,6 +145,22 @@ std::optional<std::filesystem::path> shim_or_skip();
 /// osslsigncode or openssl is missing outside CI; FAILs under CI=true.
 std::optional<std::filesystem::path> pe_fixtures();
 
+/// The bundled sample evidence, as scripts/make-sample.sh writes it.
+struct SampleEvidence {
+  std::filesystem::path dir;    ///< the folder make-sample.sh wrote
+  std::filesystem::path disk;   ///< disk.raw: the MBR disk image of WEB01's C: drive
+  std::filesystem::path aws;    ///< aws/: the AWS exports
+  std::filesystem::path noise;  ///< noise.csv: the GreyNoise-style scanner list
+  std::filesystem::path root;   ///< root.pem: the test root that signed agent.exe
+};
+
+/// The sample evidence of the malicious scenario, or with `quiet` of the quiet one (the same
+/// server on an ordinary day), written by scripts/make-sample.sh with this build's ntfsgen
+/// into a folder that lives as long as the test process; each scenario is written once per
+/// process (about 10 s). std::nullopt (after a WARN) when a tool it needs (mingw-w64,
+/// osslsigncode, openssl, hivexregedit, mkntfs) is missing outside CI; FAILs under CI=true.
+std::optional<SampleEvidence> sample_evidence(bool quiet);
+
 /// The cells of one tab-separated line.
 std::vector<std::string> split_tabs(const std::string& line);
 

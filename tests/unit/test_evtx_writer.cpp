@@ -590,7 +590,7 @@ TEST_CASE("evtxgen sample: the bundled evidence reads back as the scenario table
     if (e.system.at("EventID") == "1" && field(e, "Image") == "C:\\ProgramData\\sqlserver.exe") {
       ++malware_starts;
       CHECK(field(e, "Company") == "Unisys Corporation");
-      CHECK(field(e, "OriginalFileName") == "sqlserver.exe");
+      CHECK(field(e, "OriginalFileName") == "sqlservr.exe");
       CHECK(field(e, "ParentImage") == "C:\\Windows\\System32\\services.exe");
       CHECK(field(e, "LogonId") == "0x3e7");
     }
