@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "evtx_writer/evtx_writer.hpp"
 #include "support.hpp"
 
 namespace {
@@ -38,6 +39,8 @@ using sqltriage::test::CommandResult;
 using sqltriage::test::run;
 using sqltriage::test::shell_quote;
 using sqltriage::test::TempDir;
+using sqltriage::test::have_tool;
+using sqltriage::test::run_sqltriage;
 
 constexpr std::uint64_t kHeader = 4096;
 constexpr std::uint64_t kChunk = 65536;
@@ -679,4 +682,21 @@ TEST_CASE("evtx damage: a corpus damaged log beside a good one", "[evtx][damage]
       b.run_folder(name, "--recover");
     }
   }
+}
+
+TEST_CASE("an empty log of a header and one empty chunk reads as empty and not as unread records",
+          "[evtx][damage]") {
+  TempDir tmp;
+  const auto path = tmp.path() / "empty.evtx";
+  sqltriage::fixtures::EvtxWriter(path, 1).close();
+  if (have_tool("evtxinfo")) {  // the independent reader sees no record either
+    const auto info = run("evtxinfo " + shell_quote(path.string()));
+    REQUIRE(info.out.find("Number of records\t\t: 0") != std::string::npos);
+  }
+  const auto r = run_sqltriage("evtx --all " + shell_quote(path.string()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto doc = nlohmann::ordered_json::parse(r.out);
+  CHECK(doc["findings"].empty());
+  CHECK(doc["errors"].empty());
 }

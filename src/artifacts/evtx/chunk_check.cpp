@@ -62,8 +62,12 @@ ChunkReport check_chunks(const ByteSource& src, const FileLayout& layout, std::u
     }
     const std::uint64_t first_number = le64(chunk.data() + 8);
     const std::uint64_t last_number = le64(chunk.data() + 16);
-    // A record takes at least 24 bytes of a chunk's 65024 record bytes.
-    if (last_number >= first_number && last_number - first_number < 65024 / 24)
+    // A record takes at least 24 bytes of a chunk's 65024 record bytes. A chunk whose free
+    // space starts right after its 512-byte header holds none, whatever its numbers say (a
+    // fresh log's empty chunk).
+    const std::uint32_t free_space = le32(chunk.data() + 0x30);
+    if (free_space > kChunkHeaderSize && last_number >= first_number &&
+        last_number - first_number < 65024 / 24)
       report.declared_records += last_number - first_number + 1;
     const std::uint32_t stored_header = le32(chunk.data() + 124);
     uLong header_crc = ::crc32(0L, chunk.data(), 120);
