@@ -88,7 +88,9 @@ struct AwsFlowLogsScanOptions {
   std::vector<std::filesystem::path> inputs;
   /// --host-ip: the instance's address as the flow logs see it (its private address).
   std::string host_ip;
-  /// --pivot: peers first seen at or after it (and never before) are raised.
+  /// --pivot: peers first seen at or after it (and never before) are raised — when the logs
+  /// hold records from before it; logs that begin at or after it give a "missing" error
+  /// instead, since every peer would look new.
   std::optional<Filetime> pivot;
   /// --since / --until: only flows that overlap this window are counted.
   std::optional<Filetime> since;

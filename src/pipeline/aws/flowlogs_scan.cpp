@@ -70,6 +70,7 @@ class FlowLogsScan {
       summary = aws::read_flowlogs(
           source, path,
           [&](const aws::FlowRecord& r) {
+            if (r.start && (!earliest_ || *r.start < *earliest_)) earliest_ = r.start;
             if (r.log_status == "NODATA") ++counts.nodata;
             if (r.log_status == "SKIPDATA") ++counts.skipdata;
             switch (table_.add(r, index)) {
@@ -118,6 +119,18 @@ class FlowLogsScan {
   }
 
   void emit_conversations(const std::vector<aws::ExportFile>& files) {
+    // Logs that begin at or after the pivot cannot tell a peer new since the pivot from one
+    // first logged: every peer would look new.
+    if (opt_.pivot && earliest_ && *earliest_ >= *opt_.pivot) {
+      emit_counted(sink_, outcome_,
+                   make_error("flow logs", "missing",
+                              "the flow logs begin at " + format_filetime(*earliest_) +
+                                  ", not before the pivot " + format_filetime(*opt_.pivot) +
+                                  ": peers new since the pivot cannot be told from peers first "
+                                  "logged, so new_peer_after_pivot is not applied"));
+      checks_.pivot.reset();
+      pivot_usable_ = false;
+    }
     const auto& all = table_.conversations();
     std::vector<std::string> classes;
     classes.reserve(all.size());
@@ -131,7 +144,7 @@ class FlowLogsScan {
     pipeline::aws::FlowPeerContext ctx;
     ctx.table = &table_;
     ctx.egress_bytes = opt_.egress_bytes;
-    ctx.pivot = opt_.pivot;
+    if (pivot_usable_) ctx.pivot = opt_.pivot;
     ctx.rejected_private_peers = rejected_private.size();
 
     struct Pending {
@@ -229,6 +242,8 @@ class FlowLogsScan {
   ScanOutcome outcome_;
   std::uint64_t files_read_ = 0;
   std::uint64_t bad_lines_ = 0;
+  std::optional<Filetime> earliest_;  ///< the earliest record start of all files
+  bool pivot_usable_ = true;
 };
 
 }  // namespace
