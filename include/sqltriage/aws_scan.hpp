@@ -89,7 +89,7 @@ struct AwsFlowLogsScanOptions {
   /// --host-ip: the instance's address as the flow logs see it (its private address).
   std::string host_ip;
   /// --pivot: peers first seen at or after it (and never before) are raised — when the logs
-  /// hold records from before it; logs that begin at or after it give a "missing" error
+  /// hold records from before it; logs that begin after it give a "missing" error
   /// instead, since every peer would look new.
   std::optional<Filetime> pivot;
   /// --since / --until: only flows that overlap this window are counted.

@@ -339,3 +339,27 @@ TEST_CASE("aws flowlogs: a --host-ip that is no address is a usage error", "[aws
   Collect out;
   CHECK_THROWS_AS(scan_aws_flowlogs(opt, "aws flowlogs", out), std::invalid_argument);
 }
+
+TEST_CASE("aws flowlogs: logs that begin after the pivot cannot say which peers are new",
+          "[aws-flowlogs]") {
+  if (!tool_or_skip("awk") || !tool_or_skip("gzip")) return;
+  TempDir dir;
+  const auto t = write_fixture(dir);
+  const auto oracle = flow::run_oracle(dir.path(), {t.a_default, t.b_header, t.c_custom});
+  std::uint64_t first = UINT64_MAX;
+  for (const auto& [peer, when] : oracle.peer_first) first = std::min<std::uint64_t>(first, when);
+  REQUIRE(first > 3600);
+  // A pivot an hour before the first record: every peer would be "first seen after" it.
+  const auto s = scan({dir.path() / "logs"}, 10ull << 20, unix_ft(first - 3600));
+  std::size_t peers = 0;
+  for (const auto& g : of_type(s, "aws.flow_peer")) {
+    ++peers;
+    CHECK(check_ids(g).count("new_peer_after_pivot") == 0);
+  }
+  CHECK(peers > 0);
+  bool said = false;
+  for (const auto& e : s.out.errors)
+    said |= e.code == "missing" && e.message.find("begin at") != std::string::npos &&
+            e.message.find("new_peer_after_pivot is not applied") != std::string::npos;
+  CHECK(said);
+}

@@ -121,11 +121,11 @@ class FlowLogsScan {
   void emit_conversations(const std::vector<aws::ExportFile>& files) {
     // Logs that begin at or after the pivot cannot tell a peer new since the pivot from one
     // first logged: every peer would look new.
-    if (opt_.pivot && earliest_ && *earliest_ >= *opt_.pivot) {
+    if (opt_.pivot && earliest_ && *earliest_ > *opt_.pivot) {
       emit_counted(sink_, outcome_,
                    make_error("flow logs", "missing",
                               "the flow logs begin at " + format_filetime(*earliest_) +
-                                  ", not before the pivot " + format_filetime(*opt_.pivot) +
+                                  ", after the pivot " + format_filetime(*opt_.pivot) +
                                   ": peers new since the pivot cannot be told from peers first "
                                   "logged, so new_peer_after_pivot is not applied"));
       checks_.pivot.reset();
