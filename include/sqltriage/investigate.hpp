@@ -116,6 +116,7 @@ struct QuestionAnswer {
   /// The most severe supporting finding's severity (info when none).
   Severity severity = Severity::info;
   std::string summary;              ///< one or two readable sentences
+  std::string headline;             ///< a few words for the assessment (not in the JSON)
   std::vector<std::string> points;  ///< the facts, one readable line each, most telling first
   std::vector<std::size_t> findings;  ///< supporting findings: indices into the report's findings
   /// Artifacts whose absence (or unreadability) leaves the question open, e.g.

@@ -43,6 +43,8 @@ class AnswerBuilder {
     for (const auto& w : what) missing(w);
   }
 
+  void headline(std::string text) { q_.headline = std::move(text); }
+
   QuestionAnswer finish(Answer answer, std::string summary) {
     if (more_) q_.points.push_back("... and " + std::to_string(more_) + " more (see the cited findings)");
     q_.answer = answer;

@@ -59,6 +59,20 @@ std::optional<std::uint64_t> number(const Finding& f, std::string_view key) {
   return n;
 }
 
+const nlohmann::ordered_json* nested(const Finding& f, std::string_view dotted) {
+  const nlohmann::ordered_json* v = &f.data;
+  while (!dotted.empty()) {
+    const auto dot = dotted.find('.');
+    const std::string key(dotted.substr(0, dot));
+    if (!v->is_object()) return nullptr;
+    auto it = v->find(key);
+    if (it == v->end()) return nullptr;
+    v = &*it;
+    dotted = dot == std::string_view::npos ? std::string_view() : dotted.substr(dot + 1);
+  }
+  return v;
+}
+
 bool flag(const Finding& f, std::string_view key, bool otherwise) {
   const auto* v = member(f, key);
   return v && v->is_boolean() ? v->get<bool>() : otherwise;

@@ -33,6 +33,8 @@ struct Context {
   std::string host_ip;
   /// Why question 4's CloudTrail or flow-log part could not run, when it could not.
   std::vector<std::string> aws_gaps;
+  /// CloudTrail calls of the instance's credentials the scan reported (kept or not).
+  std::uint64_t cloudtrail_calls = 0;
   /// Called with each scan's document header (the evidence it opened).
   std::function<void(const DocumentHeader&)> on_begin;
 };
@@ -43,6 +45,8 @@ struct Context {
 std::string text(const Finding& f, std::string_view key);
 /// data[key] as a number, when it is one (or a decimal or 0x text).
 std::optional<std::uint64_t> number(const Finding& f, std::string_view key);
+/// The value at an ECS-style dotted path of nested objects ("cloud.instance.id"), or nullptr.
+const nlohmann::ordered_json* nested(const Finding& f, std::string_view dotted);
 /// data[key] as a boolean, `otherwise` when absent or not a boolean.
 bool flag(const Finding& f, std::string_view key, bool otherwise);
 /// data[key] when it is an object, else an empty object.

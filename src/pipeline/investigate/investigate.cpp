@@ -105,16 +105,16 @@ void run_aws(Context& ctx, Steps& steps, const std::vector<Subject>& subjects) {
     opt.instance_id = o.instance_id;
     StepSink sink(ctx, [&](const Finding& f) {
       if (f.type == "aws.instance") {
-        const std::string id = investigation::text(f, "cloud.instance.id");
+        const auto* idv = investigation::nested(f, "cloud.instance.id");
+        const std::string id = idv && idv->is_string() ? idv->get<std::string>() : "";
         if (!id.empty()) instances_seen.push_back(id);
         if (o.instance_id.empty() || id == o.instance_id) {
-          auto ips = f.data.find("host.ip");
-          if (ips != f.data.end() && ips->is_array())
+          if (const auto* ips = investigation::nested(f, "host.ip"); ips && ips->is_array())
             for (const auto& ip : *ips)
               if (ip.is_string()) instance_ips.push_back(ip.get<std::string>());
-          auto priv = f.data.find("aws.ec2.instance.private_ips");
-          if (ctx.host_ip.empty() && priv != f.data.end() && priv->is_array() && !priv->empty() &&
-              (*priv)[0].is_string() && (o.instance_id.empty() ? true : id == o.instance_id))
+          const auto* priv = investigation::nested(f, "aws.ec2.instance.private_ips");
+          if (ctx.host_ip.empty() && priv && priv->is_array() && !priv->empty() &&
+              (*priv)[0].is_string())
             ctx.host_ip = (*priv)[0].get<std::string>();
         }
         return true;
@@ -129,7 +129,9 @@ void run_aws(Context& ctx, Steps& steps, const std::vector<Subject>& subjects) {
     if (instances_seen.size() == 1) {
       ctx.instance_id = instances_seen[0];
     } else {
-      ctx.host_ip = o.host_ip;  // ambiguous: an address of some instance is not the host's
+      // Ambiguous: the addresses gathered belong to several instances, not to the host.
+      ctx.host_ip = o.host_ip;
+      instance_ips.clear();
       ctx.aws_gaps.push_back(instances_seen.empty()
                                  ? "the instance id (no describe-instances export; give --instance-id)"
                                  : std::to_string(instances_seen.size()) +
@@ -151,6 +153,7 @@ void run_aws(Context& ctx, Steps& steps, const std::vector<Subject>& subjects) {
     }
     StepSink sink(ctx, [&](const Finding& f) {
       if (f.type != "aws.api_call") return true;
+      ++ctx.cloudtrail_calls;
       return f.severity >= Severity::low || in_any_window(f, subjects);
     });
     return scan_aws_cloudtrail(opt, kCommand, sink);
@@ -262,10 +265,11 @@ InvestigationReport investigate(const InvestigateOptions& o) {
   }
 
   steps.run(ctx, "registry", [&] {
+    // Without --target: its checks would raise every entry naming the file, which here is
+    // every entry cited; the entries are picked by about() and keep their own checks.
     RegistryScanOptions opt;
     opt.inputs = o.inputs;
     opt.evidence = o.evidence;
-    opt.targets = o.targets;
     StepSink sink(ctx, [&](const Finding& f) {
       return about_any(f, report.subjects) || f.severity >= Severity::medium ||
              f.type == "registry.dirty_hive";

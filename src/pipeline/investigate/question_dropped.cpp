@@ -194,6 +194,14 @@ QuestionAnswer answer_dropped(const Context& ctx, const Subject& s) {
   if (summary.empty()) summary = "Nothing in the evidence says how the file arrived.";
   else if (summary.front() == ' ') summary.erase(0, 1);
 
+  std::string head;
+  if (!created_by.empty()) head = "created " + when(s.pivot.time) + " by " + created_by;
+  else if (!owner.empty()) head = "owned by " + owner;
+  if (!uploads.empty()) head += std::string(head.empty() ? "" : "; ") + "a web upload of its size";
+  if (!shells.empty()) head += std::string(head.empty() ? "" : "; ") + "webshell " + shells;
+  if (!remote.empty()) head += std::string(head.empty() ? "" : "; ") + remote;
+  b.headline(head);
+
   const Answer a = when_known && how_known && who_known ? Answer::answered
                    : (when_known || how_known || who_known || logons) ? Answer::partly
                                                                       : Answer::no_evidence;

@@ -111,6 +111,10 @@ QuestionAnswer answer_ran(const Context& ctx, const Subject& s) {
   if (summary.empty()) summary = "No event, persistence or execution trace names the file as a program that ran.";
   else if (summary.front() == ' ') summary.erase(0, 1);
 
+  std::string head = first_run;
+  if (!persist.empty()) head += std::string(head.empty() ? "" : "; ") + "persistence: " + persist;
+  b.headline(head);
+
   const Answer a = runs && parent_known ? Answer::answered
                    : (runs || !persist.empty() || !traces.empty()) ? Answer::partly
                                                                    : Answer::no_evidence;

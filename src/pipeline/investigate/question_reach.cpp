@@ -16,7 +16,9 @@ QuestionAnswer answer_reach(const Context& ctx, const Subject& s) {
   }
   const auto& fs = ctx.findings;
   bool iam = false, trail = false, flows = false;
-  std::size_t calls = 0, raised_calls = 0, peers = 0;
+  std::size_t raised_calls = 0, peers = 0;
+  // What did happen first, then what could: theft, calls, flows, then the role.
+  std::vector<std::string> acted, could;
   std::string role, theft, lateral;
   const std::optional<Filetime> pivot = s.pivot.time;
 
@@ -30,35 +32,36 @@ QuestionAnswer answer_reach(const Context& ctx, const Subject& s) {
       flows |= kind == "flowlogs";
     } else if (f.type == "aws.instance") {
       b.cite(i);
-      b.point(f.summary);
+      could.push_back(f.summary);
     } else if (f.type == "aws.role") {
       // What the role may do is a reach, not an act: it counts as low at most.
       b.cite(i, Severity::low);
-      b.point("could: " + f.summary);
+      could.push_back("could: " + f.summary);
       role = f.summary;
     } else if (f.type == "aws.permission" && f.severity >= Severity::medium) {
       b.cite(i, Severity::low);
-      b.point("permission: " + f.summary);
+      could.push_back("permission: " + f.summary);
     } else if (f.type == "aws.api_call") {
-      ++calls;
       if (f.severity < Severity::low) continue;
       // Calls before the file existed were not its doing.
       const bool before = pivot && f.time && *f.time < *pivot;
       b.cite(i, before ? Severity::low : Severity::critical);
       ++raised_calls;
-      b.point(when(f.time) + " " + f.summary + (before ? " (before the pivot)" : ""));
+      acted.push_back(when(f.time) + " " + f.summary + (before ? " (before the pivot)" : ""));
     } else if (f.type == "aws.credential_use") {
       b.cite(i);
-      b.point(f.summary);
+      acted.insert(acted.begin(), f.summary);
       if (f.severity >= Severity::medium && theft.empty()) theft = f.summary;
     } else if (f.type == "aws.flow_peer" && f.severity >= Severity::low) {
       const bool before = pivot && f.time && *f.time < *pivot && !has_check(f, "new_peer_after_pivot");
       b.cite(i, before ? Severity::low : Severity::critical);
       ++peers;
-      b.point("flow: " + f.summary);
+      acted.push_back("flow: " + f.summary);
       if (has_check(f, "lateral_movement_port") && lateral.empty()) lateral = f.summary;
     }
   }
+  for (auto& p : acted) b.point(std::move(p));
+  for (auto& p : could) b.point(std::move(p));
   if (!iam) b.missing("IAM exports (describe-instances, get-instance-profile, get-role-policy)");
   if (!trail) b.missing("CloudTrail logs");
   if (!flows) b.missing("VPC flow logs");
@@ -67,13 +70,20 @@ QuestionAnswer answer_reach(const Context& ctx, const Subject& s) {
   std::string summary;
   if (!role.empty()) summary = "The instance's " + role + ".";
   if (trail)
-    summary += " " + std::to_string(calls) + " CloudTrail call(s) of the instance's credentials, " +
+    summary += " " + std::to_string(ctx.cloudtrail_calls) + " CloudTrail call(s) of the instance's credentials, " +
                std::to_string(raised_calls) + " raised.";
   if (!theft.empty()) summary += " " + theft + ".";
   if (flows) summary += " " + std::to_string(peers) + " flow-log peer(s) raised" +
                         (lateral.empty() ? "." : ", e.g. " + lateral + ".");
   if (summary.empty()) summary = "The AWS exports given hold nothing about this instance.";
   else if (summary.front() == ' ') summary.erase(0, 1);
+  std::string head;
+  if (!theft.empty()) head = "the instance's credentials were used from elsewhere";
+  if (raised_calls) head += std::string(head.empty() ? "" : "; ") + std::to_string(raised_calls) + " raised CloudTrail call(s)";
+  if (!lateral.empty()) head += std::string(head.empty() ? "" : "; ") + "lateral-movement flows";
+  else if (peers) head += std::string(head.empty() ? "" : "; ") + std::to_string(peers) + " raised flow peer(s)";
+  b.headline(head);
+
   const Answer a = iam && trail && flows ? Answer::answered
                    : (iam || trail || flows) ? Answer::partly
                                              : Answer::no_evidence;

@@ -110,6 +110,16 @@ QuestionAnswer answer_what(const Context& ctx, const Subject& s) {
       for (std::size_t i = 0; i < hits.size(); ++i) summary += (i ? ", " : "") + hits[i]->id;
       summary += ".";
     }
+    std::string head = original.empty() ? name : "claims " + original;
+    if (!company.empty()) head += " (" + company + ")";
+    head += !member_flag(object(f, "Authenticode"), "Signed") ? ", unsigned"
+            : trusted                                        ? ", signed and trusted"
+                                                             : ", signed but not trusted";
+    if (!hits.empty()) {
+      head += ", raised by";
+      for (std::size_t i = 0; i < hits.size() && i < 4; ++i) head += (i ? ", " : " ") + hits[i]->id;
+    }
+    b.headline(head);
     const bool complete = hashes.is_object() && !hashes.empty() && d.contains("Authenticode");
     return b.finish(complete ? Answer::answered : Answer::partly, summary);
   }

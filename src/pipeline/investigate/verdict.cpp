@@ -77,9 +77,13 @@ void assess_subject(const Context& ctx, Subject& s) {
         s.notable.size() < 100)
       s.notable.push_back(i);
   }
-  std::string text = level_words(s.severity) + " (" + std::string(to_string(s.severity)) + "): " + s.path + ".";
+  std::string text = level_words(s.severity) + " (" + std::string(to_string(s.severity)) + "): " + s.path;
+  std::string parts;
   for (const auto& q : s.questions)
-    if (q.answer != Answer::no_evidence && q.severity >= Severity::low) text += " " + q.summary;
+    if (q.answer != Answer::no_evidence && !q.headline.empty() &&
+        (q.severity >= Severity::low || s.severity == Severity::info))
+      parts += (parts.empty() ? "" : "; ") + q.headline;
+  text += parts.empty() ? "." : ": " + parts + ".";
   if (s.severity == Severity::info) {
     std::size_t open = 0;
     for (const auto& q : s.questions) open += q.answer == Answer::no_evidence;
