@@ -17,6 +17,8 @@ packages=(
   # independent reference tools the tests compare against
   libevtx-utils python3-evtx python3 sleuthkit libfsntfs-utils libhivex-bin libwin-hivex-perl
   ssdeep tlsh-tools yara python3-pefile sqlite3 libregf-utils libscca-utils regripper jq
+  # the browser the tests render the investigate HTML report in (headless)
+  chromium
 )
 
 missing=()
