@@ -40,7 +40,7 @@ bench() {  # NAME TARGET DIR EXTRA...
     --noise "$dir/noise.csv" "$@" -o "$WORK/$name.json" --html "$WORK/$name.html")
   local quoted
   quoted=$(printf '%q ' "${cmd[@]}")
-  echo "== investigate, $name scenario ($(du -m "$dir/disk.raw" | cut -f1) MiB image)"
+  echo "== investigate, $name scenario ($(du -m --apparent-size "$dir/disk.raw" | cut -f1) MiB image)"
   if command -v hyperfine >/dev/null; then
     hyperfine --warmup 1 --runs "$RUNS" -N "$quoted" --export-json "$WORK/$name-hyperfine.json" \
       >/dev/null 2>&1 || hyperfine --warmup 1 --runs "$RUNS" "$quoted" \

@@ -112,7 +112,7 @@ table.run td, table.run th { border: none; padding: 2px 8px 2px 0; background: n
 .ans-none { color: #455a64; border-color: #78909c; background: #eceff1; }
 .verdict { display: flex; gap: 16px; align-items: center; margin: 16px 0; padding: 14px 18px;
   border: 2px solid #37474f; border-left-width: 12px; border-radius: 6px; background: #fafbfc; }
-.verdict .sev { font-size: 15px; padding: 3px 14px; }
+.verdict .sev { font-size: 15px; padding: 3px 14px; flex-shrink: 0; white-space: nowrap; }
 .verdict p { margin: 0; font-size: 16px; font-weight: 600; }
 nav { margin: 8px 0 0; padding: 8px 0; border-top: 1px solid #e0e6ea;
   border-bottom: 1px solid #e0e6ea; }

@@ -87,7 +87,9 @@ void assess_subject(const Context& ctx, Subject& s) {
   if (s.severity == Severity::info) {
     std::size_t open = 0;
     for (const auto& q : s.questions) open += q.answer == Answer::no_evidence;
-    text += open ? " " + std::to_string(open) + " of the four questions found no evidence." : "";
+    text += open == 4 ? " None of the four questions found evidence."
+            : open    ? " " + std::to_string(open) + " of the four questions found no evidence."
+                      : "";
   }
   s.assessment = std::move(text);
 }
@@ -96,6 +98,11 @@ void assess_report(InvestigationReport& r) {
   r.overall = Severity::info;
   for (const auto& s : r.subjects) r.overall = std::max(r.overall, s.severity);
   std::string text;
+  if (r.nothing_readable) {
+    r.assessment = "Nothing could be read: no evidence argument opened, or none held a readable "
+                   "artifact (see errors); the four questions are open.";
+    return;
+  }
   if (r.subjects.size() == 1) {
     text = r.subjects[0].assessment;
   } else {
