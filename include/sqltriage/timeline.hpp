@@ -44,6 +44,14 @@ struct TimelineEvent {
   Severity severity = Severity::info;
   /// Index of the finding in the investigate report's findings, when it came from one.
   std::optional<std::size_t> finding;
+  /// File-system times (MFT entries, USN records, webshell files): the file's Windows path
+  /// ("C:\inetpub\wwwroot\up.aspx"), its size in bytes and its TSK mode string
+  /// ("r/rrwxrwxrwx"), for the bodyfile's name, size and mode columns. Empty otherwise.
+  std::string file_path;
+  std::optional<std::uint64_t> file_size;
+  std::string file_mode;
+  /// MFT entries: the entry number, the bodyfile's inode column.
+  std::optional<std::uint64_t> file_entry;
 };
 
 /// The timeline events of one finding: one per timestamp it carries (mft.entry: every

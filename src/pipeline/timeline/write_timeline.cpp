@@ -1,0 +1,261 @@
+// write_timeline(): runs the scans in their "everything" modes and the raw sources, turns
+// what they emit into events, sorts them with the external merge and writes the lines.
+//
+// Errors: each source runs on one evidence argument at a time, and its errors are held until
+// it has produced a finding or an event there, so that the sources that do not apply to an
+// argument (the MFT scan on a loose event log) add no noise; when nothing at all was
+// readable, the held errors are all reported. The same error from two sources is reported
+// once.
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <set>
+#include <utility>
+
+#include "pipeline/open_inputs.hpp"
+#include "pipeline/timeline/merge.hpp"
+#include "pipeline/timeline/sources.hpp"
+#include "sqltriage/aws_exports.hpp"
+#include "sqltriage/aws_scan.hpp"
+#include "sqltriage/mft_scan.hpp"
+#include "sqltriage/registry_scan.hpp"
+#include "sqltriage/timeline.hpp"
+
+namespace sqltriage {
+
+namespace {
+
+using pipeline::timeline::ExternalSorter;
+
+constexpr std::size_t kDefaultRunEvents = 65536;
+/// Errors held per source before it shows it applies; past this they are counted only.
+constexpr std::size_t kHeldErrors = 10000;
+
+class Collector {
+ public:
+  Collector(const TimelineOptions& opt, FindingSink& errors, ExternalSorter& sorter)
+      : opt_(opt), errors_(errors), sorter_(sorter) {}
+
+  void add(TimelineEvent e) {
+    if (opt_.since && e.time < *opt_.since) return;
+    if (opt_.until && e.time > *opt_.until) return;
+    sorter_.add(std::move(e));
+  }
+
+  void report(const ErrorEntry& e) {
+    std::string key = e.artifact.path + '\x1f' + e.code + '\x1f' + e.message + '\x1f' +
+                      (e.artifact.offset ? std::to_string(*e.artifact.offset) : "");
+    if (!seen_.insert(std::move(key)).second) return;
+    errors_.error(e);
+    ++reported_;
+  }
+
+  /// Errors of sources that read nothing, reported only when no source read anything.
+  void hold(std::vector<ErrorEntry> errors) {
+    for (auto& e : errors)
+      if (unread_.size() < kHeldErrors) unread_.push_back(std::move(e));
+  }
+  void report_unread() {
+    for (const auto& e : unread_) report(e);
+    unread_.clear();
+  }
+
+  std::uint64_t reported() const { return reported_; }
+
+ private:
+  const TimelineOptions& opt_;
+  FindingSink& errors_;
+  ExternalSorter& sorter_;
+  std::set<std::string> seen_;
+  std::vector<ErrorEntry> unread_;
+  std::uint64_t reported_ = 0;
+};
+
+/// One source's view: findings become events, errors are held until the source applies.
+class SourceSink : public FindingSink {
+ public:
+  explicit SourceSink(Collector& c) : c_(c) {}
+
+  void begin(const DocumentHeader&) override {}
+  void finding(const Finding& f) override {
+    applies();
+    for (auto& e : timeline_events(f)) c_.add(std::move(e));
+  }
+  void error(const ErrorEntry& e) override {
+    if (live_)
+      c_.report(e);
+    else if (held_.size() < kHeldErrors)
+      held_.push_back(e);
+  }
+  void end(const RunStats&) override {}
+
+  /// A raw source's event.
+  void event(TimelineEvent e) {
+    applies();
+    c_.add(std::move(e));
+  }
+  /// Whether it read anything; held errors go out now or wait for the end of the run.
+  void finish(bool read_something) {
+    if (read_something) applies();
+    if (!live_) c_.hold(std::move(held_));
+    held_.clear();
+  }
+
+ private:
+  void applies() {
+    if (live_) return;
+    live_ = true;
+    for (const auto& e : held_) c_.report(e);
+    held_.clear();
+  }
+
+  Collector& c_;
+  std::vector<ErrorEntry> held_;
+  bool live_ = false;
+};
+
+/// The CloudTrail files among the inputs that are folders or files (evidence roots and
+/// images are not walked for exports).
+std::vector<std::filesystem::path> cloudtrail_files(
+    const std::vector<std::filesystem::path>& inputs, const std::vector<EvidenceInfo>& kinds) {
+  std::vector<std::filesystem::path> walkable;
+  for (std::size_t i = 0; i < inputs.size() && i < kinds.size(); ++i)
+    if (kinds[i].kind == "folder" || kinds[i].kind == "file") walkable.push_back(inputs[i]);
+  std::vector<std::filesystem::path> out;
+  if (walkable.empty()) return out;
+  std::vector<ErrorEntry> ignored;  // files that are not exports are no timeline's concern
+  for (const auto& f : aws::find_exports(walkable, ignored))
+    if (f.kind == aws::ExportKind::cloudtrail) out.push_back(f.path);
+  return out;
+}
+
+/// The scans log what they look for and skip (info, warning); for a timeline, which runs
+/// every scan on every argument, that is noise: raised to errors only while they run,
+/// unless debug logging was asked for.
+class QuietScans {
+ public:
+  QuietScans() : saved_(spdlog::get_level()) {
+    if (saved_ >= spdlog::level::info && saved_ < spdlog::level::err)
+      spdlog::set_level(spdlog::level::err);
+  }
+  ~QuietScans() { spdlog::set_level(saved_); }
+  QuietScans(const QuietScans&) = delete;
+  QuietScans& operator=(const QuietScans&) = delete;
+
+ private:
+  spdlog::level::level_enum saved_;
+};
+
+}  // namespace
+
+ScanOutcome write_timeline(const TimelineOptions& options, std::ostream& out, FindingSink& errors) {
+  const auto started = std::chrono::steady_clock::now();
+  ScanOutcome outcome;
+  const std::filesystem::path temp_dir =
+      options.temp_dir.empty() ? std::filesystem::temp_directory_path() : options.temp_dir;
+  ExternalSorter sorter(temp_dir, options.run_events == 0 ? kDefaultRunEvents : options.run_events);
+  Collector collector(options, errors, sorter);
+
+  DocumentHeader header;
+  header.command = "timeline";
+  header.started = now_filetime();
+  std::vector<ErrorEntry> early;
+  const auto evidence = pipeline::open_inputs(options.inputs, options.evidence, header, early);
+  errors.begin(header);
+  for (const auto& e : early) collector.report(e);
+
+  bool readable = false;
+  // Each source runs on each evidence argument alone, so that its errors about an argument
+  // it does not apply to are held (above) rather than reported.
+  auto run_scan = [&](auto&& scan) {
+    SourceSink sink(collector);
+    const ScanOutcome o = scan(sink);
+    sink.finish(false);
+    readable = readable || !o.nothing_readable;
+    outcome.stats.files += o.stats.files;
+    if (o.max_severity > outcome.max_severity) outcome.max_severity = o.max_severity;
+  };
+  {
+    const QuietScans quiet;
+    for (const auto& input : options.inputs) {
+      const std::vector<std::filesystem::path> one = {input};
+      run_scan([&](FindingSink& sink) {
+        MftScanOptions o;
+        o.inputs = one;
+        o.evidence = options.evidence;
+        o.all = true;
+        o.keep_data = true;  // the events are read from the data
+        o.since = options.since;
+        o.until = options.until;
+        o.threads = options.threads;
+        return scan_mft(o, "timeline", sink);
+      });
+      run_scan([&](FindingSink& sink) {
+        EvtxScanOptions o;
+        o.inputs = one;
+        o.evidence = options.evidence;
+        o.all_events = true;
+        o.since = options.since;
+        o.until = options.until;
+        o.threads = options.threads;
+        return scan_evtx(o, "timeline", sink);
+      });
+      run_scan([&](FindingSink& sink) {
+        RegistryScanOptions o;
+        o.inputs = one;
+        o.evidence = options.evidence;
+        return scan_registry(o, "timeline", sink);
+      });
+    }
+
+    auto run_raw = [&](auto&& source) {
+      for (const auto& ev : evidence) {
+        SourceSink sink(collector);
+        std::vector<ErrorEntry> found;
+        const auto counts = source(
+            *ev, [&sink](TimelineEvent e) { sink.event(std::move(e)); }, found);
+        for (const auto& e : found) sink.error(e);
+        sink.finish(counts.records > 0);
+        readable = readable || counts.records > 0;
+        outcome.stats.files += counts.records > 0 ? counts.files : 0;
+      }
+    };
+    run_raw(pipeline::timeline::registry_key_events);
+    run_raw(pipeline::timeline::web_request_events);
+
+    const auto trails = cloudtrail_files(options.inputs, header.evidence);
+    if (!trails.empty())
+      run_scan([&](FindingSink& sink) {
+        AwsCloudTrailScanOptions o;
+        o.inputs = trails;
+        o.since = options.since;
+        o.until = options.until;
+        o.threads = options.threads;
+        return scan_aws_cloudtrail(o, "timeline", sink);
+      });
+  }
+
+  outcome.nothing_readable = !readable && sorter.added() == 0;
+  if (outcome.nothing_readable) collector.report_unread();
+
+  const std::string head = timeline_header(options.format);
+  if (!head.empty()) out << head << '\n';
+  std::uint64_t written = 0;
+  std::string line;
+  sorter.drain([&](const TimelineEvent& e) {
+    line = timeline_line(e, options.format);
+    line += '\n';
+    out.write(line.data(), static_cast<std::streamsize>(line.size()));
+    ++written;
+  });
+  out.flush();
+
+  outcome.stats.records = written;
+  outcome.stats.errors = collector.reported();
+  outcome.stats.elapsed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  errors.end(outcome.stats);
+  return outcome;
+}
+
+}  // namespace sqltriage
