@@ -25,6 +25,11 @@ void write_json(std::ostream& out, const nlohmann::ordered_json& value);
 /// Same as write_json, into a string.
 std::string to_json_text(const nlohmann::ordered_json& value);
 
+/// Length of the valid, shortest-form UTF-8 sequence (no overlong forms, no surrogates, at
+/// most U+10FFFF) starting at s[i], or 0 when the byte there does not start one (RFC 3629).
+/// The rule that decides which bytes the convention above maps to U+EF00 + byte.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
+
 /// Appends `s` as a JSON string literal (with quotes) using the convention above.
 void append_json_string(std::string& out, std::string_view s);
 

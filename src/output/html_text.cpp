@@ -8,31 +8,6 @@
 namespace sqltriage::html {
 namespace {
 
-/// Length of the valid, shortest-form UTF-8 sequence at s[i] (no surrogates, at most
-/// U+10FFFF), or 0 when the byte there does not start one. The same rule as the JSON
-/// writer's (src/output/json_text.cpp), so both write the same characters.
-std::size_t valid_sequence_length(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  const std::size_t left = s.size() - i;
-  auto continuation = [&](std::size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-    return k < left && byte(i + k) >= lo && byte(i + k) <= hi;
-  };
-  if (b0 < 0x80) return 1;
-  if (b0 >= 0xC2 && b0 <= 0xDF) return continuation(1) ? 2 : 0;
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    const unsigned char lo = b0 == 0xE0 ? 0xA0 : 0x80;
-    const unsigned char hi = b0 == 0xED ? 0x9F : 0xBF;
-    return continuation(1, lo, hi) && continuation(2) ? 3 : 0;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    const unsigned char lo = b0 == 0xF0 ? 0x90 : 0x80;
-    const unsigned char hi = b0 == 0xF4 ? 0x8F : 0xBF;
-    return continuation(1, lo, hi) && continuation(2) && continuation(3) ? 4 : 0;
-  }
-  return 0;
-}
-
 void append_code_point(std::string& out, char32_t cp) {
   // Only called for U+2400-U+2421 and U+EF80-U+EFFF: always three bytes.
   out += static_cast<char>(0xE0 | (cp >> 12));
@@ -137,7 +112,7 @@ bool escape(std::string& out, std::string_view text, std::size_t max_chars, bool
       return true;
     }
     ++chars;
-    const std::size_t n = valid_sequence_length(text, i);
+    const std::size_t n = utf8_sequence_length(text, i);
     if (n == 1) {
       append_ascii(out, text[i]);
       ++i;

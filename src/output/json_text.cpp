@@ -15,30 +15,6 @@ namespace {
 /// First code point of the range that stands for single bytes (U+EF80-U+EFFF = U+EF00 + byte).
 constexpr char32_t kByteBase = 0xEF00;
 
-/// Length of the valid, shortest-form UTF-8 sequence (no surrogates, at most U+10FFFF)
-/// starting at s[i], or 0 when the byte there does not start one.
-std::size_t valid_sequence_length(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  const std::size_t left = s.size() - i;
-  auto continuation = [&](std::size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-    return k < left && byte(i + k) >= lo && byte(i + k) <= hi;
-  };
-  if (b0 < 0x80) return 1;
-  if (b0 >= 0xC2 && b0 <= 0xDF) return continuation(1) ? 2 : 0;
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    const unsigned char lo = b0 == 0xE0 ? 0xA0 : 0x80;  // no overlong forms
-    const unsigned char hi = b0 == 0xED ? 0x9F : 0xBF;  // no surrogates
-    return continuation(1, lo, hi) && continuation(2) ? 3 : 0;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    const unsigned char lo = b0 == 0xF0 ? 0x90 : 0x80;  // no overlong forms
-    const unsigned char hi = b0 == 0xF4 ? 0x8F : 0xBF;  // nothing past U+10FFFF
-    return continuation(1, lo, hi) && continuation(2) && continuation(3) ? 4 : 0;
-  }
-  return 0;
-}
-
 /// Whether the valid 3-byte sequence at s[i] encodes U+EF80-U+EFFF (EE BE/BF xx).
 bool is_byte_range_character(std::string_view s, std::size_t i) {
   return static_cast<unsigned char>(s[i]) == 0xEE && static_cast<unsigned char>(s[i + 1]) >= 0xBE;
@@ -149,12 +125,34 @@ void append_value(std::string& out, const nlohmann::ordered_json& value) {
 
 }  // namespace
 
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b0 = byte(i);
+  const std::size_t left = s.size() - i;
+  auto continuation = [&](std::size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+    return k < left && byte(i + k) >= lo && byte(i + k) <= hi;
+  };
+  if (b0 < 0x80) return 1;
+  if (b0 >= 0xC2 && b0 <= 0xDF) return continuation(1) ? 2 : 0;
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    const unsigned char lo = b0 == 0xE0 ? 0xA0 : 0x80;  // no overlong forms
+    const unsigned char hi = b0 == 0xED ? 0x9F : 0xBF;  // no surrogates
+    return continuation(1, lo, hi) && continuation(2) ? 3 : 0;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    const unsigned char lo = b0 == 0xF0 ? 0x90 : 0x80;  // no overlong forms
+    const unsigned char hi = b0 == 0xF4 ? 0x8F : 0xBF;  // nothing past U+10FFFF
+    return continuation(1, lo, hi) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
+}
+
 void append_json_string(std::string& out, std::string_view s) {
   out.reserve(out.size() + s.size() + 2);
   out += '"';
   std::size_t i = 0;
   while (i < s.size()) {
-    const std::size_t n = valid_sequence_length(s, i);
+    const std::size_t n = utf8_sequence_length(s, i);
     if (n == 1) {
       append_ascii(out, s[i]);
     } else if (n == 0 || (n == 3 && is_byte_range_character(s, i))) {

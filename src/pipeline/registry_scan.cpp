@@ -133,11 +133,7 @@ class RegistryScan {
                                        "a registry hive of no kind this command reads (SYSTEM, "
                                        "SOFTWARE, SAM, SECURITY, NTUSER.DAT, UsrClass.dat, "
                                        "Amcache.hve): only its dirty state was checked"));
-    std::string user_name;
-    if (!located.user_sid.empty())
-      if (auto name = accounts.name(located.user_sid)) user_name = *name;
-    if (user_name.empty() && !located.profile.empty())
-      user_name = located.profile.substr(located.profile.find_last_of('\\') + 1);
+    const std::string user_name = located.user_name(accounts);
     const registry::HiveContext ctx{opened->hive, kind, located.user_sid, user_name, accounts};
     read_hive(ctx, sink);
     flush(sink.errors);

@@ -63,6 +63,16 @@ class Steps {
   int total_;
 };
 
+/// A scan's options on the investigation's evidence (and its threads, when it has any).
+template <typename ScanOptions>
+ScanOptions on_evidence(const InvestigateOptions& o) {
+  ScanOptions opt;
+  opt.inputs = o.inputs;
+  opt.evidence = o.evidence;
+  if constexpr (requires { opt.threads; }) opt.threads = o.threads;
+  return opt;
+}
+
 bool names_any_target(const Finding& f, const std::vector<std::string>& targets) {
   for (const auto& t : targets)
     if (evtx_finding_names_target(f, t)) return true;
@@ -197,25 +207,19 @@ InvestigationReport investigate(const InvestigateOptions& o) {
   ctx.on_begin = keep_header;
 
   steps.run(ctx, "mft", [&] {
-    MftScanOptions opt;
-    opt.inputs = o.inputs;
-    opt.evidence = o.evidence;
+    auto opt = on_evidence<MftScanOptions>(o);
     opt.targets = o.targets;
-    opt.threads = o.threads;
     opt.keep_data = true;
     StepSink sink(ctx, {});
     return scan_mft(opt, kCommand, sink);
   });
 
   steps.run(ctx, "pe", [&] {
-    PeScanOptions opt;
-    opt.inputs = o.inputs;
-    opt.evidence = o.evidence;
+    auto opt = on_evidence<PeScanOptions>(o);
     opt.targets = o.targets;
     opt.hash_sets = o.hash_sets;
     opt.vt_reports = o.vt_reports;
     opt.ca_files = o.ca_files;
-    opt.threads = o.threads;
     opt.now = o.now;
     StepSink sink(ctx, {});
     return scan_pe(opt, kCommand, sink);
@@ -224,10 +228,7 @@ InvestigationReport investigate(const InvestigateOptions& o) {
   // The event logs once in full: the events naming the file are kept, and every process
   // creation is indexed for the parent chains.
   steps.run(ctx, "evtx", [&] {
-    EvtxScanOptions opt;
-    opt.inputs = o.inputs;
-    opt.evidence = o.evidence;
-    opt.threads = o.threads;
+    auto opt = on_evidence<EvtxScanOptions>(o);
     StepSink sink(
         ctx,
         [&](const Finding& f) {
@@ -250,10 +251,7 @@ InvestigationReport investigate(const InvestigateOptions& o) {
 
   if (since) {
     // The second pass over the logs keeps only the window, which the pivot has just given.
-    EvtxScanOptions opt;
-    opt.inputs = o.inputs;
-    opt.evidence = o.evidence;
-    opt.threads = o.threads;
+    auto opt = on_evidence<EvtxScanOptions>(o);
     opt.since = since;
     opt.until = until;
     StepSink sink(ctx, {}, [&](const Finding& f, std::size_t i) { ctx.processes.set_finding(f.artifact, i); });
@@ -267,9 +265,7 @@ InvestigationReport investigate(const InvestigateOptions& o) {
   steps.run(ctx, "registry", [&] {
     // Without --target: its checks would raise every entry naming the file, which here is
     // every entry cited; the entries are picked by about() and keep their own checks.
-    RegistryScanOptions opt;
-    opt.inputs = o.inputs;
-    opt.evidence = o.evidence;
+    auto opt = on_evidence<RegistryScanOptions>(o);
     StepSink sink(ctx, [&](const Finding& f) {
       return about_any(f, report.subjects) || f.severity >= Severity::medium ||
              f.type == "registry.dirty_hive";
@@ -278,10 +274,7 @@ InvestigationReport investigate(const InvestigateOptions& o) {
   });
 
   steps.run(ctx, "webshell", [&] {
-    WebshellScanOptions opt;
-    opt.inputs = o.inputs;
-    opt.evidence = o.evidence;
-    opt.threads = o.threads;
+    auto opt = on_evidence<WebshellScanOptions>(o);
     opt.since = since;
     opt.until = until;
     opt.rules.cache_dir = yara::default_cache_dir();
@@ -292,9 +285,7 @@ InvestigationReport investigate(const InvestigateOptions& o) {
   });
 
   steps.run(ctx, "weblog", [&] {
-    WeblogScanOptions opt;
-    opt.inputs = o.inputs;
-    opt.evidence = o.evidence;
+    auto opt = on_evidence<WeblogScanOptions>(o);
     opt.noise = o.noise;
     opt.since = since;
     opt.until = until;

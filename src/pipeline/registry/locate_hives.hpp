@@ -7,6 +7,7 @@
 
 #include "artifacts/registry/extract.hpp"
 #include "artifacts/registry/open_hive.hpp"
+#include "sqltriage/accounts.hpp"
 #include "sqltriage/evidence.hpp"
 
 namespace sqltriage::pipeline::registry_scan {
@@ -20,6 +21,16 @@ struct LocatedHive {
   /// ("C:\Users\jdoe").
   std::string user_sid;
   std::string profile;
+
+  /// The account a user hive belongs to: its SID's name, else the profile folder's name;
+  /// "" for machine hives.
+  std::string user_name(const AccountNames& accounts) const {
+    std::string name;
+    if (!user_sid.empty())
+      if (auto known = accounts.name(user_sid)) name = *known;
+    if (name.empty() && !profile.empty()) name = profile.substr(profile.find_last_of('\\') + 1);
+    return name;
+  }
 };
 
 /// An evidence root or image: SYSTEM, SOFTWARE, SAM, SECURITY (System32\config) and

@@ -24,11 +24,7 @@ void walk_hive(const LocatedHive& located, const AccountNames& accounts, const E
   ++counts.files;
   registry::HiveKind kind = located.kind;
   if (kind == registry::HiveKind::other) kind = registry::kind_from_content(opened->hive);
-  std::string user_name;
-  if (!located.user_sid.empty())
-    if (auto name = accounts.name(located.user_sid)) user_name = *name;
-  if (user_name.empty() && !located.profile.empty())
-    user_name = located.profile.substr(located.profile.find_last_of('\\') + 1);
+  const std::string user_name = located.user_name(accounts);
   const registry::HiveContext ctx{opened->hive, kind, located.user_sid, user_name, accounts};
   const std::string& hive_path = opened->hive.display_path();
 
