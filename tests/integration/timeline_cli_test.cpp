@@ -270,3 +270,21 @@ TEST_CASE("timeline cli: hostile and wrong arguments", "[timeline][cli]") {
     CHECK(!fs::exists(inside));
   }
 }
+
+TEST_CASE("timeline on an evidence root says which artifacts it lacks even when the logs were read",
+          "[timeline]") {
+  // An evidence root holding only the sample's event logs: the events come out, and the
+  // absent hives are reported, not held back because another source found something.
+  TempDir tmp;
+  const auto made = run(shell_quote(SQLTRIAGE_EVTXGEN) + " sample " + shell_quote(tmp.path().string()));
+  INFO(made.err);
+  REQUIRE(made.exit_code == 0);
+  const auto out = tmp.path() / "timeline.jsonl";
+  const auto r = timeline(shell_quote((tmp.path() / "C").string()) + " -o " + shell_quote(out.string()));
+  std::size_t events = 0;
+  for (const auto& line : lines_of(read_all(out)))
+    events += !line.empty() && nlohmann::json::parse(line).value("source", "") == "EVTX";
+  CHECK(events == 50);  // the five logs' records (tests/fixtures/README.md: 21 + 8 + 15 + 1 + 5)
+  CHECK(r.err.find("missing: C:\\Windows\\System32\\config\\SYSTEM") != std::string::npos);
+  CHECK(r.err.find("missing: C:\\Windows\\System32\\config\\SOFTWARE") != std::string::npos);
+}

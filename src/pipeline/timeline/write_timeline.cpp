@@ -72,9 +72,14 @@ class Collector {
 };
 
 /// One source's view: findings become events, errors are held until the source applies.
+/// On a disk image or a Windows evidence root every source applies (a volume has an $MFT,
+/// logs and hives), so errors go out at once: a damaged $MFT must not pass unsaid because
+/// the logs beside it were read.
 class SourceSink : public FindingSink {
  public:
-  explicit SourceSink(Collector& c) : c_(c) {}
+  explicit SourceSink(Collector& c, bool applies_anyway = false) : c_(c) {
+    if (applies_anyway) live_ = true;
+  }
 
   void begin(const DocumentHeader&) override {}
   void finding(const Finding& f) override {
@@ -167,8 +172,9 @@ ScanOutcome write_timeline(const TimelineOptions& options, std::ostream& out, Fi
   bool readable = false;
   // Each source runs on each evidence argument alone, so that its errors about an argument
   // it does not apply to are held (above) rather than reported.
-  auto run_scan = [&](auto&& scan) {
-    SourceSink sink(collector);
+  auto whole_system = [](const std::string& kind) { return kind == "image" || kind == "directory"; };
+  auto run_scan = [&](auto&& scan, bool applies_anyway) {
+    SourceSink sink(collector, applies_anyway);
     const ScanOutcome o = scan(sink);
     sink.finish(false);
     readable = readable || !o.nothing_readable;
@@ -177,8 +183,9 @@ ScanOutcome write_timeline(const TimelineOptions& options, std::ostream& out, Fi
   };
   {
     const QuietScans quiet;
-    for (const auto& input : options.inputs) {
-      const std::vector<std::filesystem::path> one = {input};
+    for (std::size_t i = 0; i < options.inputs.size(); ++i) {
+      const std::vector<std::filesystem::path> one = {options.inputs[i]};
+      const bool system = i < header.evidence.size() && whole_system(header.evidence[i].kind);
       run_scan([&](FindingSink& sink) {
         MftScanOptions o;
         o.inputs = one;
@@ -189,7 +196,7 @@ ScanOutcome write_timeline(const TimelineOptions& options, std::ostream& out, Fi
         o.until = options.until;
         o.threads = options.threads;
         return scan_mft(o, "timeline", sink);
-      });
+      }, system);
       run_scan([&](FindingSink& sink) {
         EvtxScanOptions o;
         o.inputs = one;
@@ -199,18 +206,18 @@ ScanOutcome write_timeline(const TimelineOptions& options, std::ostream& out, Fi
         o.until = options.until;
         o.threads = options.threads;
         return scan_evtx(o, "timeline", sink);
-      });
+      }, system);
       run_scan([&](FindingSink& sink) {
         RegistryScanOptions o;
         o.inputs = one;
         o.evidence = options.evidence;
         return scan_registry(o, "timeline", sink);
-      });
+      }, system);
     }
 
     auto run_raw = [&](auto&& source) {
       for (const auto& ev : evidence) {
-        SourceSink sink(collector);
+        SourceSink sink(collector, whole_system(ev->kind()));
         std::vector<ErrorEntry> found;
         const auto counts = source(
             *ev, [&sink](TimelineEvent e) { sink.event(std::move(e)); }, found);
@@ -232,7 +239,7 @@ ScanOutcome write_timeline(const TimelineOptions& options, std::ostream& out, Fi
         o.until = options.until;
         o.threads = options.threads;
         return scan_aws_cloudtrail(o, "timeline", sink);
-      });
+      }, true);
   }
 
   outcome.nothing_readable = !readable && sorter.added() == 0;
