@@ -104,7 +104,9 @@ QuestionAnswer answer_ran(const Context& ctx, const Subject& s) {
                                     {"Amcache.hve", "Amcache.hve"}}));
 
   std::string summary;
-  if (runs) summary = "Started " + std::to_string(runs) + " time(s) in the logs: " + first_run + ".";
+  if (runs)
+    summary = "Started " + (runs == 1 ? std::string("once") : std::to_string(runs) + " times") +
+              " in the logs: " + first_run + ".";
   if (!persist.empty()) summary += " Persistence pointing at it: " + persist + ".";
   if (!traces.empty()) summary += " Execution traces: " + traces + ".";
   if (!connections.empty()) summary += " It connected to " + connections + ".";
