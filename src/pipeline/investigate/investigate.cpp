@@ -254,7 +254,10 @@ InvestigationReport investigate(const InvestigateOptions& o) {
     auto opt = on_evidence<EvtxScanOptions>(o);
     opt.since = since;
     opt.until = until;
-    StepSink sink(ctx, {}, [&](const Finding& f, std::size_t i) { ctx.processes.set_finding(f.artifact, i); });
+    // Subjects far apart in time make the union window wide: keep only each one's own.
+    StepSink sink(
+        ctx, [&](const Finding& f) { return in_any_window(f, report.subjects); },
+        [&](const Finding& f, std::size_t i) { ctx.processes.set_finding(f.artifact, i); });
     try {
       scan_evtx(opt, kCommand, sink);
     } catch (const std::exception& e) {
