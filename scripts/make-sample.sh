@@ -37,7 +37,13 @@ if [ ! -x "$ntfsgen" ]; then
 fi
 python=/usr/bin/python3
 
+# Only a folder this script wrote (or an empty one) is rewritten: OUTDIR may be a case folder.
+if [ -d "$out" ] && [ -n "$(ls -A "$out")" ] && [ ! -e "$out/.sqltriage-sample" ]; then
+  echo "make-sample.sh: $out holds files this script did not write; give an empty or new folder" >&2
+  exit 2
+fi
 mkdir -p "$out"
+touch "$out/.sqltriage-sample"
 out=$(cd "$out" && pwd)
 rm -rf "$out/programs" "$out/hives" "$out/aws" "$out/disk.raw" "$out/.tmp"
 # The generators' temporary files stay inside OUTDIR too.

@@ -186,8 +186,16 @@ Runner register_investigate(CLI::App& app) {
     if (!args->noise.empty()) inputs.push_back(args->noise);
     check_output_path(args->common.output, "--output", inputs);
     check_output_path(args->html, "--html", inputs);
-    if (!args->html.empty() && args->html == args->common.output)
-      throw UsageError("--html and --output name the same file");
+    if (args->html == "-")
+      throw UsageError("--html needs a file name (the findings document is what goes to stdout)");
+    if (!args->html.empty() && !args->common.output.empty() && args->common.output != "-") {
+      std::error_code ec;
+      const auto a = std::filesystem::weakly_canonical(args->html, ec);
+      const auto b = std::filesystem::weakly_canonical(args->common.output, ec);
+      if (args->html == args->common.output || (!ec && a == b) ||
+          std::filesystem::equivalent(args->html, args->common.output, ec))
+        throw UsageError("--html and --output name the same file");
+    }
 
     opt.progress = progress_printer();
     InvestigationReport report;

@@ -26,12 +26,16 @@ struct TimelineArgs {
 };
 
 /// --temp-dir must be a folder we can create files in: checked before the output exists.
-void check_temp_dir(const std::string& dir) {
+/// Nor may it lie inside the evidence: evidence is never written.
+void check_temp_dir(const std::string& dir, const std::vector<std::string>& evidence) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path p = dir.empty() ? fs::temp_directory_path(ec) : fs::path(dir);
   if (ec) throw UsageError("no temporary folder: " + ec.message() + " (give --temp-dir DIR)");
   if (!fs::is_directory(p, ec)) throw UsageError("--temp-dir: " + p.string() + " is not a folder");
+  if (const auto where = inside_evidence((p / "sqltriage-run").string(), evidence); !where.empty())
+    throw UsageError("--temp-dir: " + p.string() + " is " + where +
+                     ": evidence is never written (give a folder outside it)");
   std::string probe = (p / "sqltriage-timeline-XXXXXX").string();
   const int fd = ::mkstemp(probe.data());
   if (fd < 0)
@@ -104,7 +108,7 @@ Runner register_timeline(CLI::App& app) {
     opt.until = range.until;
     opt.evidence = evidence_options(args->common);
     opt.threads = args->common.threads;
-    check_temp_dir(args->temp_dir);
+    check_temp_dir(args->temp_dir, args->inputs);
     opt.temp_dir = args->temp_dir;
     for (const auto& i : args->inputs) opt.inputs.emplace_back(i);
 

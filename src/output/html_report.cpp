@@ -136,7 +136,7 @@ nav a { margin-right: 16px; }
   border: 1px solid #37474f; vertical-align: -2px; }
 svg.plot { max-width: 100%; height: auto; display: block; }
 .plot text { fill: #1b2430; }
-table.timeline td:nth-child(1), td.time { white-space: nowrap; }
+table.timeline td:nth-child(1), table.timeline td:nth-child(2), table.timeline td:nth-child(3), td.time { white-space: nowrap; }
 table.candidates th { white-space: nowrap; }
 table.timeline td { font-size: 13px; }
 .finding { border: 1px solid #d5dde3; border-left-width: 8px; border-radius: 6px;

@@ -390,3 +390,42 @@ TEST_CASE("investigate on the quiet scenario stays quiet about the backup agent"
            "\"203.0.113.45\" or .data.source.ip == \"203.0.113.45\")] | length",
            out) == "0\n");
 }
+
+TEST_CASE("investigate of a benign file on the attacked disk does not inherit the attack",
+          "[investigate][sample]") {
+  // agent.exe was installed months before the attack: the webshell, the upload of
+  // sqlserver.exe's size and the stolen credentials are the host's story, not the agent's.
+  const auto sample = sample_evidence(false);
+  if (!sample) return;
+  TempDir tmp;
+  const Run r = investigate(q(sample->disk) + " --target agent.exe --ca-file " + q(sample->root) +
+                                " --aws " + q(sample->aws) + " --noise " + q(sample->noise) +
+                                " --fail-on medium",
+                            tmp.path() / "report.json");
+  INFO(r.result.err);
+  CHECK(r.result.exit_code == 0);
+  REQUIRE(r.doc.contains("verdict"));
+  const Json& s = get(r.doc, {"verdict", "subjects"})[0];
+  CHECK(field(s, {"path"}) == kAgent);
+  CHECK(rank(field(r.doc, {"verdict", "overall"})) <= rank("low"));
+  const Json& all = get(r.doc, {"findings"});
+  for (const auto& i : get(question(s, "dropped"), {"findings"})) {
+    const std::string type = field(all[i.get<std::size_t>()], {"type"});
+    CHECK(type != "weblog.upload");
+    CHECK(type != "webshell.file");
+  }
+}
+
+TEST_CASE("investigate refuses --html and -o naming one file under two spellings",
+          "[investigate]") {
+  TempDir tmp;
+  const auto evidence = tmp.path() / "evidence";
+  fs::create_directories(evidence);
+  write_file(evidence / "a.txt", "x");
+  const auto out = tmp.path() / "same.out";
+  const auto r = run_sqltriage("investigate " + q(evidence) + " --target a.txt -o " + q(out) +
+                               " --html " + q(tmp.path() / "." / "same.out"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("name the same file") != std::string::npos);
+  CHECK_FALSE(fs::exists(out));
+}

@@ -288,3 +288,33 @@ TEST_CASE("timeline on an evidence root says which artifacts it lacks even when 
   CHECK(r.err.find("missing: C:\\Windows\\System32\\config\\SYSTEM") != std::string::npos);
   CHECK(r.err.find("missing: C:\\Windows\\System32\\config\\SOFTWARE") != std::string::npos);
 }
+
+TEST_CASE("timeline names an unreadable evidence argument even when another one was read",
+          "[timeline]") {
+  TempDir tmp;
+  const auto made = run(shell_quote(SQLTRIAGE_EVTXGEN) + " sample " + shell_quote(tmp.path().string()));
+  REQUIRE(made.exit_code == 0);
+  const auto good = tmp.path() / "C" / "Windows" / "System32" / "winevt" / "Logs" / "System.evtx";
+  const auto bad = tmp.path() / "bad.evtx";
+  std::string junk(70000, '\0');
+  junk.replace(0, 8, "ElfFilX\0", 8);  // not an EVTX header
+  sqltriage::test::write_file(bad, junk);
+  const auto out = tmp.path() / "t.jsonl";
+  const auto r = timeline(shell_quote(good.string()) + " " + shell_quote(bad.string()) + " -o " +
+                          shell_quote(out.string()));
+  CHECK(lines_of(read_all(out)).size() >= 8);  // System.evtx's 8 records
+  CHECK(r.err.find(bad.string()) != std::string::npos);
+}
+
+TEST_CASE("timeline refuses a --temp-dir inside the evidence", "[timeline]") {
+  TempDir tmp;
+  const auto evidence = tmp.path() / "evidence";
+  fs::create_directories(evidence / "scratch");
+  sqltriage::test::write_file(evidence / "a.txt", "x");
+  const auto r = timeline(shell_quote(evidence.string()) + " --temp-dir " +
+                              shell_quote((evidence / "scratch").string()) + " -o " +
+                              shell_quote((tmp.path() / "t.jsonl").string()),
+                          2);
+  CHECK(r.err.find("--temp-dir") != std::string::npos);
+  CHECK(fs::is_empty(evidence / "scratch"));
+}

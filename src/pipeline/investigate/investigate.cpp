@@ -310,8 +310,12 @@ InvestigationReport investigate(const InvestigateOptions& o) {
 
   steps.report("report");
   for (auto& s : report.subjects) {
-    s.questions = {investigation::answer_what(ctx, s), investigation::answer_dropped(ctx, s),
-                   investigation::answer_ran(ctx, s), investigation::answer_reach(ctx, s)};
+    s.questions[0] = investigation::answer_what(ctx, s);
+    s.questions[1] = investigation::answer_dropped(ctx, s);
+    s.questions[2] = investigation::answer_ran(ctx, s);
+    const Severity suspicion =
+        std::max({s.questions[0].severity, s.questions[1].severity, s.questions[2].severity});
+    s.questions[3] = investigation::answer_reach(ctx, s, suspicion);
   }
   for (auto& s : report.subjects) investigation::assess_subject(ctx, s);
 

@@ -11,6 +11,14 @@ namespace sqltriage::investigation {
 
 namespace {
 
+/// Whether a web client's requests (first to last seen) overlap the window.
+bool client_active_in_window(const Finding& f, const Pivot& p) {
+  const auto first = parse_iso8601(text(f, "FirstSeen"));
+  const auto last = parse_iso8601(text(f, "LastSeen"));
+  if (!first || !last || !p.since) return in_window(f, p);
+  return *first <= *p.until && *last >= *p.since;
+}
+
 bool remote_logon_type(std::uint64_t t) { return t == 2 || t == 3 || t == 10; }
 
 std::string logon_line(const Finding& f) {
@@ -47,7 +55,8 @@ QuestionAnswer answer_dropped(const Context& ctx, const Subject& s) {
       fn = member_text((*it)[0], "CreationTime");
     const std::string si = member_text(object(f, "$STANDARD_INFORMATION"),
                                        "CreationTime");
-    b.point("created " + (fn.empty() ? si : fn) + " ($FILE_NAME)" +
+    if (!fn.empty() || !si.empty())
+      b.point("created " + (fn.empty() ? si + " ($STANDARD_INFORMATION)" : fn + " ($FILE_NAME)") +
             (si.empty() || si == fn ? ""
                                     : "; $STANDARD_INFORMATION says " + si +
                                           (has_check(f, "timestomping") ? " (timestomped)" : "")));
@@ -93,11 +102,13 @@ QuestionAnswer answer_dropped(const Context& ctx, const Subject& s) {
       when_known = how_known = who_known = true;
       const ProcessNode* creator = ctx.processes.creation_of(
           text(f, "ProcessGuid"), number(f, "ProcessId").value_or(0), *f.time);
+      std::string user = text(f, "User");
+      if (user.empty() && creator) user = creator->user;
       std::string line = "Sysmon 11 " + when(f.time) + ": created by " + text(f, "Image") +
-                         " (pid " + text(f, "ProcessId") + ", " + text(f, "User") + ")";
+                         " (pid " + text(f, "ProcessId") + (user.empty() ? "" : ", " + user) + ")";
       b.point(line);
       if (created_by.empty())
-        created_by = std::string(checks::basename(text(f, "Image"))) + " as " + text(f, "User");
+        created_by = std::string(checks::basename(text(f, "Image"))) + (user.empty() ? "" : " as " + user);
       if (creator) {
         if (creator->finding) b.cite(*creator->finding);
         b.point("the creating process: " + describe_process(*creator) + " started " +
@@ -132,18 +143,22 @@ QuestionAnswer answer_dropped(const Context& ctx, const Subject& s) {
       b.cite(i);
       how_known = true;
       b.point(when(f.time) + " a command names it: " + text(f, "CommandLine"));
-    } else if (f.type == "weblog.upload" && (in_window(f, s.pivot) || f.severity >= Severity::medium)) {
+    } else if (f.type == "weblog.upload" && in_window(f, s.pivot) &&
+               (text(f, "Target").empty() || same_path(text(f, "Target"), s.path))) {
       b.cite(i);
       how_known = who_known = true;
       b.point("web upload " + when(f.time) + ": " + f.summary);
       uploads += (uploads.empty() ? "" : "; ") + f.summary;
-    } else if (f.type == "weblog.resource" && f.severity >= Severity::medium) {
+    } else if (f.type == "weblog.resource" && f.severity >= Severity::medium && in_window(f, s.pivot)) {
       b.cite(i);
       b.point("web resource: " + f.summary);
-    } else if (f.type == "weblog.client" && has_check(f, "client_sent_upload")) {
+    } else if (f.type == "weblog.client" && has_check(f, "client_sent_upload") && s.pivot.time &&
+               client_active_in_window(f, s.pivot)) {
       b.cite(i);
       b.point("web client: " + f.summary);
-    } else if (f.type == "webshell.file" && f.severity >= Severity::medium) {
+    } else if (f.type == "webshell.file" && f.severity >= Severity::medium &&
+               has_check(f, "recent_near_pivot") && s.pivot.time) {
+      // Only a webshell written or changed around this file's creation is part of its story.
       b.cite(i);
       how_known = true;
       b.point("webshell: " + f.summary);

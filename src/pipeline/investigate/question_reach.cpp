@@ -1,12 +1,14 @@
 // Q4: how far did it go? From the AWS exports (--aws): the instance role's sensitive
 // permissions (what it could reach), the CloudTrail calls of the instance's credentials and
 // where they came from, and the flow-log peers (what it did reach).
+#include <map>
+
 #include "pipeline/investigate/answer_builder.hpp"
 #include "pipeline/investigate/questions.hpp"
 
 namespace sqltriage::investigation {
 
-QuestionAnswer answer_reach(const Context& ctx, const Subject& s) {
+QuestionAnswer answer_reach(const Context& ctx, const Subject& s, Severity suspicion) {
   AnswerBuilder b(ctx, "reach", "How far did it go?");
   if (ctx.options.aws.empty()) {
     b.missing("AWS exports (--aws): describe-instances, the instance role's policies, CloudTrail, VPC flow logs");
@@ -43,18 +45,23 @@ QuestionAnswer answer_reach(const Context& ctx, const Subject& s) {
       could.push_back("permission: " + f.summary);
     } else if (f.type == "aws.api_call") {
       if (f.severity < Severity::low) continue;
-      // Calls before the file existed were not its doing.
+      // Calls before the file existed were not its doing; later ones are, when they fall in
+      // its window or the file itself is suspect.
       const bool before = pivot && f.time && *f.time < *pivot;
-      b.cite(i, before ? Severity::low : Severity::critical);
+      const bool its_own = !before && (in_window(f, s.pivot) || suspicion >= Severity::medium);
+      b.cite(i, its_own ? Severity::critical : Severity::low);
       ++raised_calls;
-      acted.push_back(when(f.time) + " " + f.summary + (before ? " (before the pivot)" : ""));
+      acted.push_back(when(f.time) + " " + f.summary +
+                      (before ? " (before the pivot)" : its_own ? "" : " (outside the file's window)"));
     } else if (f.type == "aws.credential_use") {
-      b.cite(i);
+      b.cite(i, suspicion >= Severity::medium || in_window(f, s.pivot) ? Severity::critical
+                                                                        : Severity::low);
       acted.insert(acted.begin(), f.summary);
       if (f.severity >= Severity::medium && theft.empty()) theft = f.summary;
     } else if (f.type == "aws.flow_peer" && f.severity >= Severity::low) {
       const bool before = pivot && f.time && *f.time < *pivot && !has_check(f, "new_peer_after_pivot");
-      b.cite(i, before ? Severity::low : Severity::critical);
+      const bool its_own = !before && (in_window(f, s.pivot) || suspicion >= Severity::medium);
+      b.cite(i, its_own ? Severity::critical : Severity::low);
       ++peers;
       acted.push_back("flow: " + f.summary);
       if (has_check(f, "lateral_movement_port") && lateral.empty()) lateral = f.summary;
@@ -66,6 +73,19 @@ QuestionAnswer answer_reach(const Context& ctx, const Subject& s) {
   if (!trail) b.missing("CloudTrail logs");
   if (!flows) b.missing("VPC flow logs");
   for (const auto& gap : ctx.aws_gaps) b.missing(gap);
+  // Damaged exports: what they held is not in the answer.
+  std::map<std::string, std::size_t> bad_records;
+  for (const auto& e : ctx.errors) {
+    bool under_aws = false;
+    for (const auto& dir : ctx.options.aws) under_aws |= e.artifact.path.starts_with(dir.string());
+    if (!under_aws) continue;
+    if (e.code == "truncated" || e.code == "open_failed" || e.code == "corrupt_chunk")
+      b.missing(e.artifact.path + " (" + e.code + ": " + e.message + ")");
+    else if (e.code == "record" || e.code == "limit")
+      ++bad_records[e.artifact.path];
+  }
+  for (const auto& [path, n] : bad_records)
+    b.missing(path + " (" + std::to_string(n) + " unreadable record(s) or limit(s))");
 
   std::string summary;
   if (!role.empty()) summary = "The instance's " + role + ".";

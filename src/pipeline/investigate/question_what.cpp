@@ -96,7 +96,10 @@ QuestionAnswer answer_what(const Context& ctx, const Subject& s) {
     const std::string sig = signature_line(object(f, "Authenticode"), &trusted);
     b.point(sig);
 
-    std::string summary = "A " + (text(f, "FileType").empty() ? std::string("file") : text(f, "FileType"));
+    const std::string type = text(f, "FileType");
+    std::string summary = type.empty() ? std::string("A file")
+                          : type.starts_with("not ") ? "Not a PE file (" + type + ")"
+                                                     : "A " + type;
     const std::string company = member_text(vi, "CompanyName");
     const std::string product = member_text(vi, "ProductName");
     if (!original.empty() || !product.empty()) {

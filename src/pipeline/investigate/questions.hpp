@@ -25,7 +25,10 @@ bool about(const Finding& f, const Subject& subject);
 QuestionAnswer answer_what(const Context& ctx, const Subject& subject);
 QuestionAnswer answer_dropped(const Context& ctx, const Subject& subject);
 QuestionAnswer answer_ran(const Context& ctx, const Subject& subject);
-QuestionAnswer answer_reach(const Context& ctx, const Subject& subject);
+/// `suspicion`: the highest severity of the first three answers. Calls and flows after the
+/// pivot count in full only inside the subject's window or when the file itself is suspect
+/// (medium or above); otherwise, being the host's and not the file's, as low at most.
+QuestionAnswer answer_reach(const Context& ctx, const Subject& subject, Severity suspicion);
 
 /// The subject's severity, assessment and notable window findings, from its answers.
 void assess_subject(const Context& ctx, Subject& subject);

@@ -40,6 +40,13 @@ std::string seconds_apart(Filetime a, Filetime b) {
   return buf;
 }
 
+/// Whether a subject of an earlier target already is the file `target` names.
+bool known_already(const std::vector<Subject>& subjects, std::string_view target) {
+  for (const auto& s : subjects)
+    if (matches_target(s.path, target)) return true;
+  return false;
+}
+
 }  // namespace
 
 bool about(const Finding& f, const Subject& s) {
@@ -69,8 +76,10 @@ std::vector<Subject> find_subjects(const Context& ctx) {
   for (const auto& target : ctx.options.targets) {
     std::vector<Subject> mine;
     auto add = [&](const std::string& path, std::optional<std::size_t> finding, bool found) {
-      for (const auto& s : mine)
-        if (same_path(s.path, path)) return;
+      // A file named by two targets (its name and its path) is one subject.
+      for (const auto* list : {&mine, &out})
+        for (const auto& s : *list)
+          if (same_path(s.path, path)) return;
       Subject s;
       s.path = path;
       s.finding = finding;
@@ -99,7 +108,7 @@ std::vector<Subject> find_subjects(const Context& ctx) {
             add(v, std::nullopt, false);
         }
       }
-    if (mine.empty()) add(target, std::nullopt, false);
+    if (mine.empty() && !known_already(out, target)) add(target, std::nullopt, false);
     for (auto& s : mine) out.push_back(std::move(s));
   }
   return out;
@@ -214,7 +223,9 @@ void choose_pivot(const Context& ctx, Subject& s) {
   if (p.time) {
     const Filetime w = ctx.options.window;
     p.since = *p.time > w ? *p.time - w : 0;
-    p.until = *p.time + w;
+    // No later than 9999-12-31T23:59:59.9999999Z, the last time ISO-8601 text can carry.
+    constexpr Filetime kLast = 2650467743999999999ULL;
+    p.until = *p.time > kLast - std::min(w, kLast) ? kLast : *p.time + w;
   }
 }
 

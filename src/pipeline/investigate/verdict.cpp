@@ -84,6 +84,13 @@ void assess_subject(const Context& ctx, Subject& s) {
         (q.severity >= Severity::low || s.severity == Severity::info))
       parts += (parts.empty() ? "" : "; ") + q.headline;
   text += parts.empty() ? "." : ": " + parts + ".";
+  std::size_t open_questions = 0;
+  for (const auto& q : s.questions) open_questions += q.answer == Answer::no_evidence;
+  if (!s.found && open_questions == 4) {
+    s.assessment = "Not found: " + s.path +
+                   " is not in the evidence, and no event, registry entry or log names it.";
+    return;
+  }
   if (s.severity == Severity::info) {
     std::size_t open = 0;
     for (const auto& q : s.questions) open += q.answer == Answer::no_evidence;
@@ -118,10 +125,11 @@ void assess_report(InvestigationReport& r) {
       }
   }
   std::size_t unreadable = 0;
-  for (const auto& e : r.errors) unreadable += e.code == "missing" || e.code == "open_failed";
+  for (const auto& e : r.errors)
+    unreadable += e.code == "missing" || e.code == "open_failed" || e.code == "truncated";
   if (unreadable)
     text += " " + std::to_string(unreadable) +
-            " artifact(s) were missing or unreadable (see errors and each question's missing).";
+            " artifact(s) were missing, unreadable or cut short (see errors and each question's missing).";
   r.assessment = std::move(text);
 }
 

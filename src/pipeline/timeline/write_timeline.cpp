@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -50,13 +51,19 @@ class Collector {
     ++reported_;
   }
 
-  /// Errors of sources that read nothing, reported only when no source read anything.
-  void hold(std::vector<ErrorEntry> errors) {
+  /// Errors of a source that read nothing in evidence argument `arg`: reported at the end
+  /// when no source read anything in that argument (it is then unreadable, and must be said).
+  void hold(std::size_t arg, std::vector<ErrorEntry> errors) {
+    auto& held = unread_[arg];
     for (auto& e : errors)
-      if (unread_.size() < kHeldErrors) unread_.push_back(std::move(e));
+      if (held.size() < kHeldErrors) held.push_back(std::move(e));
   }
+  /// Some source read something in evidence argument `arg`.
+  void mark_read(std::size_t arg) { read_.insert(arg); }
   void report_unread() {
-    for (const auto& e : unread_) report(e);
+    for (const auto& [arg, held] : unread_)
+      if (!read_.count(arg))
+        for (const auto& e : held) report(e);
     unread_.clear();
   }
 
@@ -67,7 +74,8 @@ class Collector {
   FindingSink& errors_;
   ExternalSorter& sorter_;
   std::set<std::string> seen_;
-  std::vector<ErrorEntry> unread_;
+  std::map<std::size_t, std::vector<ErrorEntry>> unread_;
+  std::set<std::size_t> read_;
   std::uint64_t reported_ = 0;
 };
 
@@ -77,7 +85,7 @@ class Collector {
 /// the logs beside it were read.
 class SourceSink : public FindingSink {
  public:
-  explicit SourceSink(Collector& c, bool applies_anyway = false) : c_(c) {
+  SourceSink(Collector& c, std::size_t arg, bool applies_anyway) : c_(c), arg_(arg) {
     if (applies_anyway) live_ = true;
   }
 
@@ -102,12 +110,14 @@ class SourceSink : public FindingSink {
   /// Whether it read anything; held errors go out now or wait for the end of the run.
   void finish(bool read_something) {
     if (read_something) applies();
-    if (!live_) c_.hold(std::move(held_));
+    if (read_something || found_) c_.mark_read(arg_);
+    if (!live_) c_.hold(arg_, std::move(held_));
     held_.clear();
   }
 
  private:
   void applies() {
+    found_ = true;
     if (live_) return;
     live_ = true;
     for (const auto& e : held_) c_.report(e);
@@ -115,22 +125,27 @@ class SourceSink : public FindingSink {
   }
 
   Collector& c_;
+  std::size_t arg_;
   std::vector<ErrorEntry> held_;
   bool live_ = false;
+  bool found_ = false;  ///< an event came from this argument
 };
 
-/// The CloudTrail files among the inputs that are folders or files (evidence roots and
-/// images are not walked for exports).
-std::vector<std::filesystem::path> cloudtrail_files(
+/// The inputs that hold CloudTrail exports: folders holding any (given whole, so that the
+/// scan also reads a describe-instances export beside them, as `aws cloudtrail` does), and
+/// CloudTrail files. Evidence roots and images are not walked for exports.
+std::vector<std::filesystem::path> cloudtrail_inputs(
     const std::vector<std::filesystem::path>& inputs, const std::vector<EvidenceInfo>& kinds) {
-  std::vector<std::filesystem::path> walkable;
-  for (std::size_t i = 0; i < inputs.size() && i < kinds.size(); ++i)
-    if (kinds[i].kind == "folder" || kinds[i].kind == "file") walkable.push_back(inputs[i]);
   std::vector<std::filesystem::path> out;
-  if (walkable.empty()) return out;
-  std::vector<ErrorEntry> ignored;  // files that are not exports are no timeline's concern
-  for (const auto& f : aws::find_exports(walkable, ignored))
-    if (f.kind == aws::ExportKind::cloudtrail) out.push_back(f.path);
+  for (std::size_t i = 0; i < inputs.size() && i < kinds.size(); ++i) {
+    if (kinds[i].kind != "folder" && kinds[i].kind != "file") continue;
+    std::vector<ErrorEntry> ignored;  // files that are not exports are no timeline's concern
+    for (const auto& f : aws::find_exports({inputs[i]}, ignored))
+      if (f.kind == aws::ExportKind::cloudtrail) {
+        out.push_back(inputs[i]);
+        break;
+      }
+  }
   return out;
 }
 
@@ -173,8 +188,8 @@ ScanOutcome write_timeline(const TimelineOptions& options, std::ostream& out, Fi
   // Each source runs on each evidence argument alone, so that its errors about an argument
   // it does not apply to are held (above) rather than reported.
   auto whole_system = [](const std::string& kind) { return kind == "image" || kind == "directory"; };
-  auto run_scan = [&](auto&& scan, bool applies_anyway) {
-    SourceSink sink(collector, applies_anyway);
+  auto run_scan = [&](auto&& scan, std::size_t arg, bool applies_anyway) {
+    SourceSink sink(collector, arg, applies_anyway);
     const ScanOutcome o = scan(sink);
     sink.finish(false);
     readable = readable || !o.nothing_readable;
@@ -196,7 +211,7 @@ ScanOutcome write_timeline(const TimelineOptions& options, std::ostream& out, Fi
         o.until = options.until;
         o.threads = options.threads;
         return scan_mft(o, "timeline", sink);
-      }, system);
+      }, i, system);
       run_scan([&](FindingSink& sink) {
         EvtxScanOptions o;
         o.inputs = one;
@@ -206,18 +221,21 @@ ScanOutcome write_timeline(const TimelineOptions& options, std::ostream& out, Fi
         o.until = options.until;
         o.threads = options.threads;
         return scan_evtx(o, "timeline", sink);
-      }, system);
+      }, i, system);
       run_scan([&](FindingSink& sink) {
         RegistryScanOptions o;
         o.inputs = one;
         o.evidence = options.evidence;
         return scan_registry(o, "timeline", sink);
-      }, system);
+      }, i, system);
     }
 
     auto run_raw = [&](auto&& source) {
+      std::size_t arg = 0;
       for (const auto& ev : evidence) {
-        SourceSink sink(collector, whole_system(ev->kind()));
+        // evidence holds the arguments that opened, in order: find this one's index.
+        while (arg < header.evidence.size() && header.evidence[arg].kind == "unreadable") ++arg;
+        SourceSink sink(collector, arg++, whole_system(ev->kind()));
         std::vector<ErrorEntry> found;
         const auto counts = source(
             *ev, [&sink](TimelineEvent e) { sink.event(std::move(e)); }, found);
@@ -230,7 +248,7 @@ ScanOutcome write_timeline(const TimelineOptions& options, std::ostream& out, Fi
     run_raw(pipeline::timeline::registry_key_events);
     run_raw(pipeline::timeline::web_request_events);
 
-    const auto trails = cloudtrail_files(options.inputs, header.evidence);
+    const auto trails = cloudtrail_inputs(options.inputs, header.evidence);
     if (!trails.empty())
       run_scan([&](FindingSink& sink) {
         AwsCloudTrailScanOptions o;
@@ -239,11 +257,11 @@ ScanOutcome write_timeline(const TimelineOptions& options, std::ostream& out, Fi
         o.until = options.until;
         o.threads = options.threads;
         return scan_aws_cloudtrail(o, "timeline", sink);
-      }, true);
+      }, options.inputs.size(), true);
   }
 
   outcome.nothing_readable = !readable && sorter.added() == 0;
-  if (outcome.nothing_readable) collector.report_unread();
+  collector.report_unread();  // the arguments no source could read, whatever the others gave
 
   const std::string head = timeline_header(options.format);
   if (!head.empty()) out << head << '\n';
