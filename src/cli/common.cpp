@@ -1,7 +1,5 @@
 #include "cli/common.hpp"
 
-#include "sqltriage/weblog_analysis.hpp"
-
 #include <sys/stat.h>
 
 #include <charconv>
@@ -10,6 +8,8 @@
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
+
+#include "sqltriage/weblog_analysis.hpp"
 
 namespace sqltriage::cli {
 
@@ -112,6 +112,12 @@ std::shared_ptr<const weblog::NoiseFilter> read_noise(const std::string& path) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--noise: ") + e.what());
   }
+}
+
+std::string hash_set_file(const std::string& spec) {
+  if (spec.rfind("good:", 0) == 0) return spec.substr(5);
+  if (spec.rfind("bad:", 0) == 0) return spec.substr(4);
+  return spec;
 }
 
 void check_targets(const std::vector<std::string>& targets) {

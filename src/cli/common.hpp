@@ -71,6 +71,9 @@ std::uint64_t parse_bytes(const std::string& text, const std::string& option, bo
 /// UsageError naming the file when it cannot be read or parsed.
 std::shared_ptr<const weblog::NoiseFilter> read_noise(const std::string& path);
 
+/// The file a --hashes spec names: "bad:iocs.txt" and "good:nsrl.db" name iocs.txt and nsrl.db.
+std::string hash_set_file(const std::string& spec);
+
 /// --fail-on as a severity; throws UsageError for an unknown name.
 std::optional<Severity> fail_on(const CommonOptions& o);
 

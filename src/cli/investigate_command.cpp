@@ -40,7 +40,8 @@ void check_output_path(const std::string& path, const char* option,
                        const std::vector<std::string>& evidence) {
   if (path.empty() || path == "-") return;
   if (const auto where = inside_evidence(path, evidence); !where.empty())
-    throw UsageError(std::string(option) + " " + path + " is " + where + ": evidence is never written");
+    throw UsageError(std::string(option) + " " + path + " is " + where +
+                     ": evidence is never written");
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (parent.empty()) parent = ".";
   std::error_code ec;
@@ -54,7 +55,8 @@ void check_output_path(const std::string& path, const char* option,
 /// Step lines on stderr while the run lasts, when stderr is a terminal and not -q.
 std::function<void(std::string_view, int, int)> progress_printer() {
   if (!::isatty(STDERR_FILENO) || spdlog::get_level() > spdlog::level::info) return {};
-  auto start = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
+  auto start =
+      std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
   return [start](std::string_view step, int number, int total) {
     const double s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - *start).count();
@@ -65,12 +67,6 @@ std::function<void(std::string_view, int, int)> progress_printer() {
                    static_cast<int>(step.size()), step.data(), s);
     }
   };
-}
-
-std::string strip_verdict_prefix(const std::string& spec) {
-  if (spec.rfind("good:", 0) == 0) return spec.substr(5);
-  if (spec.rfind("bad:", 0) == 0) return spec.substr(4);
-  return spec;
 }
 
 }  // namespace
@@ -108,10 +104,12 @@ Runner register_investigate(CLI::App& app) {
   cmd->add_option("--host-ip", args->host_ip,
                   "The host's private address in the flow logs (default: the instance's)")
       ->type_name("IP");
-  cmd->add_option("--hashes", args->hash_sets, "Hash set for the pe step (see `pe --help`); repeatable")
+  cmd->add_option("--hashes", args->hash_sets,
+                  "Hash set for the pe step (see `pe --help`); repeatable")
       ->allow_extra_args(false)
       ->type_name("[good:|bad:]FILE");
-  cmd->add_option("--vt-reports", args->vt_reports, "VirusTotal reports for the pe step; repeatable")
+  cmd->add_option("--vt-reports", args->vt_reports,
+                  "VirusTotal reports for the pe step; repeatable")
       ->allow_extra_args(false)
       ->type_name("FILE");
   cmd->add_option("--ca-file", args->ca_files, "Certificates to trust for Authenticode; repeatable")
@@ -130,7 +128,8 @@ Runner register_investigate(CLI::App& app) {
       "  sqltriage investigate disk.raw --target sqlserver.exe -o report.json --html report.html\n"
       "  sqltriage investigate /mnt/snapshot --target 'C:\\ProgramData\\sqlserver.exe' \\\n"
       "      --aws ./aws-exports/ --noise greynoise.csv --fail-on high\n"
-      "  sqltriage investigate ./kape-collection/ --target sqlserver.exe --pivot 2023-02-20T14:03:11Z --window 30m");
+      "  sqltriage investigate ./kape-collection/ --target sqlserver.exe --pivot "
+      "2023-02-20T14:03:11Z --window 30m");
   return [args]() {
     check_targets(args->targets);
     InvestigateOptions opt;
@@ -180,7 +179,7 @@ Runner register_investigate(CLI::App& app) {
 
     std::vector<std::string> inputs = args->inputs;
     inputs.insert(inputs.end(), args->aws.begin(), args->aws.end());
-    for (const auto& h : args->hash_sets) inputs.push_back(strip_verdict_prefix(h));
+    for (const auto& h : args->hash_sets) inputs.push_back(hash_set_file(h));
     for (const auto* more : {&args->vt_reports, &args->ca_files})
       inputs.insert(inputs.end(), more->begin(), more->end());
     if (!args->noise.empty()) inputs.push_back(args->noise);

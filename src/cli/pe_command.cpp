@@ -97,10 +97,7 @@ Runner register_pe(CLI::App& app) {
     auto threshold = fail_on(args->common);
     std::vector<std::string> inputs = args->inputs;
     for (const auto* more : {&args->hash_sets, &args->vt_reports, &args->ca_files})
-      for (const auto& f : *more)  // "good:FILE" / "bad:FILE" hash sets name FILE
-        inputs.push_back(f.rfind("good:", 0) == 0  ? f.substr(5)
-                         : f.rfind("bad:", 0) == 0 ? f.substr(4)
-                                                   : f);
+      for (const auto& f : *more) inputs.push_back(hash_set_file(f));
     Output out(args->common, inputs);
     ScanOutcome outcome;
     try {

@@ -51,6 +51,17 @@ inline void finish_run(const ScanRun& run, FindingSink& sink, ScanOutcome& outco
   sink.end(outcome.stats);
 }
 
+/// A scan's options on these evidence arguments, with `threads` when the scan has any.
+template <typename ScanOptions>
+ScanOptions on_evidence(const std::vector<std::filesystem::path>& inputs,
+                        const EvidenceOptions& evidence, unsigned threads) {
+  ScanOptions opt;
+  opt.inputs = inputs;
+  opt.evidence = evidence;
+  if constexpr (requires { opt.threads; }) opt.threads = threads;
+  return opt;
+}
+
 /// Writes an error entry to `sink` and counts it in `outcome`.
 inline void emit_counted(FindingSink& sink, ScanOutcome& outcome, const ErrorEntry& e) {
   sink.error(e);

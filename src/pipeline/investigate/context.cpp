@@ -28,14 +28,7 @@ std::string path_key(std::string_view p) {
 
 }  // namespace
 
-std::string text(const Finding& f, std::string_view key) {
-  const auto* v = member(f, key);
-  if (!v || v->is_null()) return "";
-  if (v->is_string()) return v->get<std::string>();
-  if (v->is_number_unsigned()) return std::to_string(v->get<std::uint64_t>());
-  if (v->is_number_integer()) return std::to_string(v->get<std::int64_t>());
-  return "";
-}
+std::string text(const Finding& f, std::string_view key) { return member_text(f.data, key); }
 
 std::optional<std::uint64_t> number(const Finding& f, std::string_view key) {
   const auto* v = member(f, key);

@@ -24,8 +24,7 @@ struct Context {
   /// finding_key() of every kept finding, and the keys of the errors kept.
   std::unordered_set<std::string> seen_findings;
   std::unordered_set<std::string> seen_errors;
-  /// Steps that ran ("mft", "evtx", ...), and whether each read anything.
-  std::vector<std::string> steps_run;
+  /// Whether any step read anything.
   bool any_readable = false;
   RunStats totals;
   /// Instance and host address used for question 4 (from the options or describe-instances).

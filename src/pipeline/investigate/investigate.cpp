@@ -8,6 +8,7 @@
 
 #include "pipeline/investigate/questions.hpp"
 #include "pipeline/investigate/step_sink.hpp"
+#include "pipeline/open_inputs.hpp"
 #include "sqltriage/aws_scan.hpp"
 #include "sqltriage/error.hpp"
 #include "sqltriage/evtx_scan.hpp"
@@ -39,7 +40,6 @@ class Steps {
     try {
       const ScanOutcome outcome = step();
       if (!outcome.nothing_readable) ctx.any_readable = true;
-      ctx.steps_run.emplace_back(name);
     } catch (const ArtifactError&) {
       throw;  // an input file of the options (hash set, CA file): a usage error
     } catch (const std::invalid_argument&) {
@@ -62,16 +62,6 @@ class Steps {
   int number_ = 0;
   int total_;
 };
-
-/// A scan's options on the investigation's evidence (and its threads, when it has any).
-template <typename ScanOptions>
-ScanOptions on_evidence(const InvestigateOptions& o) {
-  ScanOptions opt;
-  opt.inputs = o.inputs;
-  opt.evidence = o.evidence;
-  if constexpr (requires { opt.threads; }) opt.threads = o.threads;
-  return opt;
-}
 
 bool names_any_target(const Finding& f, const std::vector<std::string>& targets) {
   for (const auto& t : targets)
@@ -135,17 +125,19 @@ void run_aws(Context& ctx, Steps& steps, const std::vector<Subject>& subjects) {
   });
   if (ctx.instance_id.empty()) {
     std::sort(instances_seen.begin(), instances_seen.end());
-    instances_seen.erase(std::unique(instances_seen.begin(), instances_seen.end()), instances_seen.end());
+    instances_seen.erase(std::unique(instances_seen.begin(), instances_seen.end()),
+                         instances_seen.end());
     if (instances_seen.size() == 1) {
       ctx.instance_id = instances_seen[0];
     } else {
       // Ambiguous: the addresses gathered belong to several instances, not to the host.
       ctx.host_ip = o.host_ip;
       instance_ips.clear();
-      ctx.aws_gaps.push_back(instances_seen.empty()
-                                 ? "the instance id (no describe-instances export; give --instance-id)"
-                                 : std::to_string(instances_seen.size()) +
-                                       " instances in the exports: give --instance-id");
+      ctx.aws_gaps.push_back(
+          instances_seen.empty()
+              ? "the instance id (no describe-instances export; give --instance-id)"
+              : std::to_string(instances_seen.size()) +
+                    " instances in the exports: give --instance-id");
     }
   }
 
@@ -207,7 +199,7 @@ InvestigationReport investigate(const InvestigateOptions& o) {
   ctx.on_begin = keep_header;
 
   steps.run(ctx, "mft", [&] {
-    auto opt = on_evidence<MftScanOptions>(o);
+    auto opt = pipeline::on_evidence<MftScanOptions>(o.inputs, o.evidence, o.threads);
     opt.targets = o.targets;
     opt.keep_data = true;
     StepSink sink(ctx, {});
@@ -215,7 +207,7 @@ InvestigationReport investigate(const InvestigateOptions& o) {
   });
 
   steps.run(ctx, "pe", [&] {
-    auto opt = on_evidence<PeScanOptions>(o);
+    auto opt = pipeline::on_evidence<PeScanOptions>(o.inputs, o.evidence, o.threads);
     opt.targets = o.targets;
     opt.hash_sets = o.hash_sets;
     opt.vt_reports = o.vt_reports;
@@ -228,11 +220,12 @@ InvestigationReport investigate(const InvestigateOptions& o) {
   // The event logs once in full: the events naming the file are kept, and every process
   // creation is indexed for the parent chains.
   steps.run(ctx, "evtx", [&] {
-    auto opt = on_evidence<EvtxScanOptions>(o);
+    auto opt = pipeline::on_evidence<EvtxScanOptions>(o.inputs, o.evidence, o.threads);
     StepSink sink(
         ctx,
         [&](const Finding& f) {
-          if (auto node = investigation::ProcessIndex::from_finding(f)) ctx.processes.add(std::move(*node));
+          if (auto node = investigation::ProcessIndex::from_finding(f))
+            ctx.processes.add(std::move(*node));
           return names_any_target(f, o.targets);
         },
         [&](const Finding& f, std::size_t i) { ctx.processes.set_finding(f.artifact, i); });
@@ -251,7 +244,7 @@ InvestigationReport investigate(const InvestigateOptions& o) {
 
   if (since) {
     // The second pass over the logs keeps only the window, which the pivot has just given.
-    auto opt = on_evidence<EvtxScanOptions>(o);
+    auto opt = pipeline::on_evidence<EvtxScanOptions>(o.inputs, o.evidence, o.threads);
     opt.since = since;
     opt.until = until;
     // Subjects far apart in time make the union window wide: keep only each one's own.
@@ -261,14 +254,15 @@ InvestigationReport investigate(const InvestigateOptions& o) {
     try {
       scan_evtx(opt, kCommand, sink);
     } catch (const std::exception& e) {
-      ctx.errors.push_back(make_error("evtx", "open_failed", std::string("the evtx window step failed: ") + e.what()));
+      ctx.errors.push_back(make_error("evtx", "open_failed",
+                                      std::string("the evtx window step failed: ") + e.what()));
     }
   }
 
   steps.run(ctx, "registry", [&] {
     // Without --target: its checks would raise every entry naming the file, which here is
     // every entry cited; the entries are picked by about() and keep their own checks.
-    auto opt = on_evidence<RegistryScanOptions>(o);
+    auto opt = pipeline::on_evidence<RegistryScanOptions>(o.inputs, o.evidence, o.threads);
     StepSink sink(ctx, [&](const Finding& f) {
       return about_any(f, report.subjects) || f.severity >= Severity::medium ||
              f.type == "registry.dirty_hive";
@@ -277,7 +271,7 @@ InvestigationReport investigate(const InvestigateOptions& o) {
   });
 
   steps.run(ctx, "webshell", [&] {
-    auto opt = on_evidence<WebshellScanOptions>(o);
+    auto opt = pipeline::on_evidence<WebshellScanOptions>(o.inputs, o.evidence, o.threads);
     opt.since = since;
     opt.until = until;
     opt.rules.cache_dir = yara::default_cache_dir();
@@ -288,7 +282,7 @@ InvestigationReport investigate(const InvestigateOptions& o) {
   });
 
   steps.run(ctx, "weblog", [&] {
-    auto opt = on_evidence<WeblogScanOptions>(o);
+    auto opt = pipeline::on_evidence<WeblogScanOptions>(o.inputs, o.evidence, o.threads);
     opt.noise = o.noise;
     opt.since = since;
     opt.until = until;
@@ -334,7 +328,8 @@ InvestigationReport investigate(const InvestigateOptions& o) {
 
   report.findings = std::move(ctx.findings);
   report.errors = std::move(ctx.errors);
-  for (const auto& f : report.findings) report.max_severity = std::max(report.max_severity, f.severity);
+  for (const auto& f : report.findings)
+    report.max_severity = std::max(report.max_severity, f.severity);
   report.nothing_readable = !ctx.any_readable;
   report.stats = ctx.totals;
   report.stats.findings = report.findings.size();

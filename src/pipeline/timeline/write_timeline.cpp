@@ -187,7 +187,9 @@ ScanOutcome write_timeline(const TimelineOptions& options, std::ostream& out, Fi
   bool readable = false;
   // Each source runs on each evidence argument alone, so that its errors about an argument
   // it does not apply to are held (above) rather than reported.
-  auto whole_system = [](const std::string& kind) { return kind == "image" || kind == "directory"; };
+  auto whole_system = [](const std::string& kind) {
+    return kind == "image" || kind == "directory";
+  };
   auto run_scan = [&](auto&& scan, std::size_t arg, bool applies_anyway) {
     SourceSink sink(collector, arg, applies_anyway);
     const ScanOutcome o = scan(sink);
@@ -201,33 +203,32 @@ ScanOutcome write_timeline(const TimelineOptions& options, std::ostream& out, Fi
     for (std::size_t i = 0; i < options.inputs.size(); ++i) {
       const std::vector<std::filesystem::path> one = {options.inputs[i]};
       const bool system = i < header.evidence.size() && whole_system(header.evidence[i].kind);
-      run_scan([&](FindingSink& sink) {
-        MftScanOptions o;
-        o.inputs = one;
-        o.evidence = options.evidence;
-        o.all = true;
-        o.keep_data = true;  // the events are read from the data
-        o.since = options.since;
-        o.until = options.until;
-        o.threads = options.threads;
-        return scan_mft(o, "timeline", sink);
-      }, i, system);
-      run_scan([&](FindingSink& sink) {
-        EvtxScanOptions o;
-        o.inputs = one;
-        o.evidence = options.evidence;
-        o.all_events = true;
-        o.since = options.since;
-        o.until = options.until;
-        o.threads = options.threads;
-        return scan_evtx(o, "timeline", sink);
-      }, i, system);
-      run_scan([&](FindingSink& sink) {
-        RegistryScanOptions o;
-        o.inputs = one;
-        o.evidence = options.evidence;
-        return scan_registry(o, "timeline", sink);
-      }, i, system);
+      run_scan(
+          [&](FindingSink& sink) {
+            auto o = pipeline::on_evidence<MftScanOptions>(one, options.evidence, options.threads);
+            o.all = true;
+            o.keep_data = true;  // the events are read from the data
+            o.since = options.since;
+            o.until = options.until;
+            return scan_mft(o, "timeline", sink);
+          },
+          i, system);
+      run_scan(
+          [&](FindingSink& sink) {
+            auto o = pipeline::on_evidence<EvtxScanOptions>(one, options.evidence, options.threads);
+            o.all_events = true;
+            o.since = options.since;
+            o.until = options.until;
+            return scan_evtx(o, "timeline", sink);
+          },
+          i, system);
+      run_scan(
+          [&](FindingSink& sink) {
+            auto o =
+                pipeline::on_evidence<RegistryScanOptions>(one, options.evidence, options.threads);
+            return scan_registry(o, "timeline", sink);
+          },
+          i, system);
     }
 
     auto run_raw = [&](auto&& source) {
@@ -250,14 +251,16 @@ ScanOutcome write_timeline(const TimelineOptions& options, std::ostream& out, Fi
 
     const auto trails = cloudtrail_inputs(options.inputs, header.evidence);
     if (!trails.empty())
-      run_scan([&](FindingSink& sink) {
-        AwsCloudTrailScanOptions o;
-        o.inputs = trails;
-        o.since = options.since;
-        o.until = options.until;
-        o.threads = options.threads;
-        return scan_aws_cloudtrail(o, "timeline", sink);
-      }, options.inputs.size(), true);
+      run_scan(
+          [&](FindingSink& sink) {
+            AwsCloudTrailScanOptions o;
+            o.inputs = trails;
+            o.since = options.since;
+            o.until = options.until;
+            o.threads = options.threads;
+            return scan_aws_cloudtrail(o, "timeline", sink);
+          },
+          options.inputs.size(), true);
   }
 
   outcome.nothing_readable = !readable && sorter.added() == 0;
